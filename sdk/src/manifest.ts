@@ -1,0 +1,223 @@
+/**
+ * The plugin manifest: the zod schema is the single source of truth for its shape;
+ * the TypeScript types, the platform's validation, the OpenAPI document and the
+ * CLI's checks all come from it. Source: spec, "Plugin Manifest".
+ */
+import semver from "semver";
+import { z } from "zod";
+import { isHookName, unknownHookMessage } from "./hooks/catalogue.ts";
+
+export const pluginCategories = ["payment", "auth", "analytics", "email", "cms", "utility"] as const;
+export const pluginCategory = z.enum(pluginCategories);
+export type PluginCategory = z.infer<typeof pluginCategory>;
+
+/** Slugs the admin API uses as path segments of its own, so no plugin may take them. */
+export const reservedSlugs = ["available", "installed", "graph"] as const;
+
+export const pluginSlug = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-case: lowercase letters, digits and single dashes")
+  .refine((s) => !(reservedSlugs as readonly string[]).includes(s), {
+    message: `is reserved by the admin API (${reservedSlugs.join(", ")})`,
+  });
+
+export const semverVersion = z
+  .string()
+  .refine((v) => semver.valid(v) !== null, { message: "must be a semantic version such as 1.0.0" });
+
+export const semverRange = z
+  .string()
+  .min(1)
+  .refine((r) => semver.validRange(r) !== null, { message: "must be a semver range such as ^1.0.0" });
+
+const modulePath = z.string().min(1).max(256);
+
+export const dependencySchema = z.object({
+  name: pluginSlug.describe("slug of the plugin depended on"),
+  version: semverRange,
+});
+
+export const hookName = z.string().refine(isHookName, { error: (issue) => unknownHookMessage(String(issue.input)) });
+
+export const hookFailurePolicy = z.enum(["abort", "skip"]);
+
+export const hookSchema = z.object({
+  name: hookName,
+  handler: modulePath,
+  /** Lower runs first. */
+  priority: z.number().int().min(0).max(10_000).default(100),
+  /** What a failure or timeout of this handler does to a "before" chain. */
+  on_failure: hookFailurePolicy.optional(),
+  timeout_ms: z.number().int().positive().max(30_000).optional(),
+});
+
+export const httpMethod = z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+const routePath = z.string().regex(/^\/[A-Za-z0-9\-._~:/]*$/, "must start with / and hold only URL path characters");
+
+export const apiEndpointSchema = z.object({
+  method: httpMethod,
+  path: routePath,
+  handler: modulePath,
+  auth_required: z.boolean().default(true),
+});
+
+export const webhookSchema = z.object({
+  path: routePath,
+  handler: modulePath.optional(),
+  description: z.string().optional(),
+});
+
+export const widgetSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-case"),
+  component: modulePath,
+  dashboard: z.string().min(1),
+  title: z.string().optional(),
+});
+
+export const adminUiSchema = z.object({
+  settings_component: modulePath.optional(),
+  widgets: z.array(widgetSchema).default([]),
+});
+
+export const settingTypes = ["string", "number", "integer", "boolean", "url", "email", "json"] as const;
+
+export const settingSpecSchema = z
+  .object({
+    type: z.enum(settingTypes),
+    label: z.string().min(1),
+    description: z.string().optional(),
+    required: z.boolean().default(false),
+    /** Encrypted at rest, masked on read, redacted from logs. */
+    sensitive: z.boolean().default(false),
+    default: z.unknown().optional(),
+    enum: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    pattern: z.string().optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.pattern !== undefined) {
+      try {
+        new RegExp(spec.pattern);
+      } catch {
+        ctx.addIssue({ code: "custom", path: ["pattern"], message: "is not a valid regular expression" });
+      }
+    }
+    if (spec.sensitive && spec.default !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["default"], message: "a sensitive setting cannot have a default" });
+    }
+  });
+
+export const settingKey = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be snake_case");
+
+export const capabilities = ["db", "cache", "storage", "http", "events", "logger"] as const;
+export const capability = z.enum(capabilities);
+export type Capability = z.infer<typeof capability>;
+
+const hostPattern = z
+  .string()
+  .regex(
+    /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/,
+    "must be a host name such as api.stripe.com or *.example.com",
+  );
+
+export const permissionsSchema = z.object({
+  /** Hosts the plugin's http capability may reach. */
+  network: z.array(hostPattern).default([]),
+  capabilities: z.array(capability).default([]),
+});
+
+export const pluginManifestSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    slug: pluginSlug,
+    version: semverVersion,
+    category: pluginCategory.default("utility"),
+    description: z.string().max(1000).optional(),
+    author: z.string().max(200).optional(),
+    homepage: z.url().optional(),
+    license: z.string().optional(),
+    dependencies: z.array(dependencySchema).default([]),
+    hooks: z.array(hookSchema).default([]),
+    api_endpoints: z.array(apiEndpointSchema).default([]),
+    webhooks: z.array(webhookSchema).default([]),
+    admin_ui: adminUiSchema.optional(),
+    settings_schema: z.record(settingKey, settingSpecSchema).default({}),
+    permissions: permissionsSchema.default({ network: [], capabilities: [] }),
+  })
+  .superRefine((m, ctx) => {
+    m.dependencies.forEach((d, i) => {
+      if (d.name === m.slug) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dependencies", i, "name"],
+          message: "a plugin cannot depend on itself",
+        });
+      }
+    });
+    const seenDeps = new Set<string>();
+    m.dependencies.forEach((d, i) => {
+      if (seenDeps.has(d.name)) {
+        ctx.addIssue({ code: "custom", path: ["dependencies", i, "name"], message: `"${d.name}" is listed twice` });
+      }
+      seenDeps.add(d.name);
+    });
+    const seenRoutes = new Set<string>();
+    m.api_endpoints.forEach((e, i) => {
+      const key = `${e.method} ${e.path}`;
+      if (seenRoutes.has(key)) {
+        ctx.addIssue({ code: "custom", path: ["api_endpoints", i], message: `${key} is declared twice` });
+      }
+      seenRoutes.add(key);
+    });
+    const seenHooks = new Set<string>();
+    m.hooks.forEach((h, i) => {
+      const key = `${h.name} ${h.handler}`;
+      if (seenHooks.has(key)) {
+        ctx.addIssue({ code: "custom", path: ["hooks", i], message: `${h.name} -> ${h.handler} is declared twice` });
+      }
+      seenHooks.add(key);
+    });
+    if (m.webhooks.length > 0 || m.permissions.network.length > 0) {
+      // http egress needs the capability that carries it
+      if (m.permissions.network.length > 0 && !m.permissions.capabilities.includes("http")) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["permissions", "capabilities"],
+          message: 'lists network hosts but not the "http" capability that reaches them',
+        });
+      }
+    }
+    const widgetIds = new Set<string>();
+    m.admin_ui?.widgets.forEach((w, i) => {
+      if (widgetIds.has(w.id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["admin_ui", "widgets", i, "id"],
+          message: `"${w.id}" is declared twice`,
+        });
+      }
+      widgetIds.add(w.id);
+    });
+  });
+
+/** A manifest as written (defaults may be left out). */
+export type PluginManifestInput = z.input<typeof pluginManifestSchema>;
+/** A validated manifest with every default filled in. */
+export type PluginManifest = z.infer<typeof pluginManifestSchema>;
+export type PluginDependency = z.infer<typeof dependencySchema>;
+export type HookRegistration = z.infer<typeof hookSchema>;
+export type ApiEndpoint = z.infer<typeof apiEndpointSchema>;
+export type Webhook = z.infer<typeof webhookSchema>;
+export type Widget = z.infer<typeof widgetSchema>;
+export type SettingSpec = z.infer<typeof settingSpecSchema>;
+export type SettingSpecInput = z.input<typeof settingSpecSchema>;
+export type SettingsSchema = PluginManifest["settings_schema"];
+export type Permissions = z.infer<typeof permissionsSchema>;
+export type HttpMethod = z.infer<typeof httpMethod>;

@@ -1,0 +1,11 @@
+/** The bindings tests see: the API Worker's, plus the migrations the config reads. */
+import type { D1Migration } from "cloudflare:test";
+import type { ApiEnv } from "../api/src/env.ts";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends ApiEnv {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}
