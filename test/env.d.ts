@@ -9,3 +9,10 @@ declare global {
     }
   }
 }
+
+declare global {
+  interface ImportMeta {
+    /** Vite's compile-time glob import, which vitest provides. */
+    glob<M>(pattern: string, options: { eager: true }): Record<string, M>;
+  }
+}

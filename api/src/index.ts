@@ -1,6 +1,4 @@
-import { Hono } from "hono";
-import type { ApiEnv } from "./env.ts";
+/** The API Worker's entry: wires bindings to the HTTP application. */
+import { createApp } from "./app.ts";
 
-const app = new Hono<{ Bindings: ApiEnv }>();
-app.get("/", (c) => c.json({ ok: true }));
-export default app;
+export default createApp();

@@ -1,1 +1,154 @@
-export {};
+/**
+ * @module
+ * `@digital-commerce/plugin-sdk`: what plugin authors import, and what the platform validates with.
+ * Every export is listed here on purpose, so this file reads as the SDK's public API.
+ */
+
+// Builders (spec, "Using the Plugin Builder")
+export type { ApiEndpointOptions, HookNameInput, HookOptions, PermissionGrant, WidgetInput } from "./builder.ts";
+export {
+  createAnalyticsPlugin,
+  createAuthPlugin,
+  createCmsPlugin,
+  createEmailPlugin,
+  createPaymentPlugin,
+  createPlugin,
+  defaultPluginVersion,
+  PluginBuilder,
+} from "./builder.ts";
+// Errors
+export type { ManifestProblem } from "./errors.ts";
+export { ManifestError, problemsOf } from "./errors.ts";
+// Hook catalogue (spec, "Available Hooks")
+export type { HookDefinition, HookKind, HookName, HookPayload } from "./hooks/catalogue.ts";
+export { HookCatalogue, hookNames, isHookName, suggestHooks, unknownHookMessage } from "./hooks/catalogue.ts";
+// Hook payloads
+export type {
+  AuthHookData,
+  Order,
+  OrderHookData,
+  Payment,
+  PaymentHookData,
+  PluginEventData,
+  Product,
+  ProductHookData,
+  SessionHookData,
+  User,
+  UserHookData,
+} from "./hooks/payloads.ts";
+export {
+  authHookData,
+  credentialsSchema,
+  orderHookData,
+  orderItemSchema,
+  orderSchema,
+  paymentHookData,
+  paymentSchema,
+  pluginEventSchema,
+  productHookData,
+  productSchema,
+  sessionHookData,
+  userHookData,
+  userSchema,
+} from "./hooks/payloads.ts";
+// Manifest (spec, "Plugin Manifest")
+export type {
+  ApiEndpoint,
+  Capability,
+  HookRegistration,
+  HttpMethod,
+  Permissions,
+  PluginCategory,
+  PluginDependency,
+  PluginManifest,
+  PluginManifestInput,
+  SettingSpec,
+  SettingSpecInput,
+  SettingsSchema,
+  Webhook,
+  Widget,
+} from "./manifest.ts";
+export {
+  adminUiSchema,
+  apiEndpointSchema,
+  capabilities,
+  capability,
+  dependencySchema,
+  hookFailurePolicy,
+  hookName,
+  hookSchema,
+  httpMethod,
+  permissionsSchema,
+  pluginCategories,
+  pluginCategory,
+  pluginManifestSchema,
+  pluginSlug,
+  reservedSlugs,
+  semverRange,
+  semverVersion,
+  settingKey,
+  settingSpecSchema,
+  settingTypes,
+  webhookSchema,
+  widgetSchema,
+} from "./manifest.ts";
+// Parsing untrusted manifests
+export type { ManifestResult } from "./parse.ts";
+export { parseManifest, safeParseManifest } from "./parse.ts";
+// Plugin context, hook handlers, plugin interfaces and their data (spec, "Plugin Context", "Plugin Categories")
+export type {
+  AnalyticsPlugin,
+  AuthenticatedUser,
+  AuthPlugin,
+  AuthResult,
+  BasePlugin,
+  CmsContent,
+  CmsContentList,
+  CmsContentOptions,
+  CmsContentQuery,
+  CmsPlugin,
+  DashboardData,
+  EmailAddress,
+  EmailMessage,
+  EmailPlugin,
+  EmailResult,
+  EventData,
+  HookHandler,
+  LifecycleCallback,
+  MetricsQuery,
+  MetricsResult,
+  PaymentData,
+  PaymentPlugin,
+  PaymentResult,
+  PluginCache,
+  PluginContext,
+  PluginDatabase,
+  PluginEvents,
+  PluginFailure,
+  PluginFor,
+  PluginHttp,
+  PluginInfo,
+  PluginLogger,
+  PluginStorage,
+  PluginsByCategory,
+  Row,
+  TenantInfo,
+  TransactionDatabase,
+} from "./types.ts";
+export {
+  authenticatedUserSchema,
+  authResultSchema,
+  cmsContentListSchema,
+  cmsContentOptionsSchema,
+  cmsContentQuerySchema,
+  cmsContentSchema,
+  dashboardDataSchema,
+  emailMessageSchema,
+  emailResultSchema,
+  eventDataSchema,
+  metricsQuerySchema,
+  metricsResultSchema,
+  paymentDataSchema,
+  paymentResultSchema,
+  pluginFailureSchema,
+} from "./types.ts";

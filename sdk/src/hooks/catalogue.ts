@@ -4,7 +4,7 @@
  * or veto; "notification" hooks are delivered asynchronously through Queues.
  * Source: spec, "Hook System / Available Hooks".
  */
-import { closest, distance } from "fastest-levenshtein";
+import { distance } from "fastest-levenshtein";
 import type { z } from "zod";
 import {
   authHookData,
@@ -189,16 +189,29 @@ export function isHookName(name: string): name is HookName {
   return Object.hasOwn(HookCatalogue, name);
 }
 
+/** Whether `name` mentions the thing hook `h` is about (its group or subject, e.g. "payment"). */
+function mentionsSubjectOf(name: string, h: HookName): boolean {
+  const { group, subject } = HookCatalogue[h];
+  return name
+    .toLowerCase()
+    .split(/[_\-\s]+/)
+    .some((token) => token.startsWith(group) || token.startsWith(subject));
+}
+
 /**
  * The catalogue names nearest to `name`, best first: what a user most likely meant.
+ * Hooks about the thing the name mentions come first, then edit distance decides: someone who
+ * writes `before_payment_create` means a payment hook, although `before_product_create` is
+ * fewer edits away.
  *
  * @example
  * suggestHooks("before_payment_create"); // ["before_payment_process", ...]
  */
 export function suggestHooks(name: string, count = 3): HookName[] {
-  const best = closest(name, hookNames) as HookName;
-  const ranked = [...hookNames].sort((a, b) => distance(name, a) - distance(name, b) || a.localeCompare(b));
-  return [best, ...ranked.filter((n) => n !== best)].slice(0, count);
+  const rank = (h: HookName) => (mentionsSubjectOf(name, h) ? 0 : 1);
+  return [...hookNames]
+    .sort((a, b) => rank(a) - rank(b) || distance(name, a) - distance(name, b) || a.localeCompare(b))
+    .slice(0, count);
 }
 
 /** A message naming the closest valid hook and listing them all, for an unknown hook name. */

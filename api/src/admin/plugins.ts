@@ -1,0 +1,143 @@
+/** Handlers of /api/admin/plugins: every route reads or changes the calling token's tenant only. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { requireRole } from "../auth/index.ts";
+import { validationHook } from "../http/validation.ts";
+import {
+  activatePlugin,
+  deactivatePlugin,
+  getConfig,
+  installPlugin,
+  readSnapshot,
+  type TenantScope,
+  uninstallPlugin,
+  updateConfig,
+} from "../lifecycle/index.ts";
+import { pluginNotFound, versionsOf } from "../registry/index.ts";
+import * as routes from "./routes.ts";
+import { installedRow } from "./schemas.ts";
+import { availableViews, dependenciesViewOf, graphViewOf, healthViewOf, installationViewOf, type LastError } from "./views.ts";
+
+export const pluginsAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+function scopeOf(c: Context<AppEnv>): TenantScope {
+  return {
+    db: c.env.DB,
+    queue: c.env.HOOK_EVENTS,
+    tenantId: c.get("principal").tenantId,
+    secret: c.env.CONFIG_ENCRYPTION_KEY,
+    log: c.get("log"),
+  };
+}
+
+/** Viewers read; changes need admin or owner. */
+pluginsAdmin.on(["POST", "PUT", "DELETE"], "*", requireRole("admin"));
+
+pluginsAdmin.openapi(routes.listAvailable, async (c) => {
+  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  return c.json({ plugins: availableViews(snapshot) }, 200);
+});
+
+pluginsAdmin.openapi(routes.listInstalled, async (c) => {
+  const { results } = await c.env.DB.prepare(
+    `SELECT i.slug, i.version, i.state, i.as_dependency, i.permissions, i.installed_at, i.updated_at,
+            json_extract(v.manifest, '$.name') AS name, json_extract(v.manifest, '$.category') AS category
+       FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
+      WHERE i.tenant_id = ? ORDER BY i.slug`,
+  )
+    .bind(c.get("principal").tenantId)
+    .all();
+  const plugins = z.array(installedRow).parse(results);
+  return c.json({ plugins }, 200);
+});
+
+pluginsAdmin.openapi(routes.dependencyGraph, async (c) => {
+  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  return c.json(graphViewOf(snapshot), 200);
+});
+
+pluginsAdmin.openapi(routes.getDetails, async (c) => {
+  const { slug } = c.req.valid("param");
+  const versions = await versionsOf(c.env.DB, slug);
+  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  const installed = snapshot.installed.get(slug);
+  const latest = versions[0];
+  if (!latest) throw await pluginNotFound(c.env.DB, slug);
+  return c.json(
+    {
+      slug,
+      latest_version: latest.version,
+      versions: versions.map((v) => v.version),
+      manifest: installed?.manifest ?? latest.manifest,
+      installation: installed ? installationViewOf(installed) : null,
+    },
+    200,
+  );
+});
+
+async function installationAfter(c: Context<AppEnv>, slug: string) {
+  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  const p = snapshot.installed.get(slug);
+  return p ? installationViewOf(p) : null;
+}
+
+pluginsAdmin.openapi(routes.install, async (c) => {
+  const { slug } = c.req.valid("param");
+  const body = c.req.valid("json") ?? { install_dependencies: true };
+  const installed = await installPlugin(scopeOf(c), slug, {
+    version: body.version,
+    config: body.config,
+    installDependencies: body.install_dependencies,
+  });
+  const plugin = await installationAfter(c, slug);
+  if (!plugin) throw new Error(`${slug} vanished right after its install committed`);
+  return c.json({ plugin, installed }, 201);
+});
+
+pluginsAdmin.openapi(routes.activate, async (c) => {
+  const { slug } = c.req.valid("param");
+  const changed = await activatePlugin(scopeOf(c), slug, { cascade: c.req.valid("query").cascade });
+  return c.json({ plugin: await installationAfter(c, slug), changed }, 200);
+});
+
+pluginsAdmin.openapi(routes.deactivate, async (c) => {
+  const { slug } = c.req.valid("param");
+  const changed = await deactivatePlugin(scopeOf(c), slug, { cascade: c.req.valid("query").cascade });
+  return c.json({ plugin: await installationAfter(c, slug), changed }, 200);
+});
+
+pluginsAdmin.openapi(routes.uninstall, async (c) => {
+  const { slug } = c.req.valid("param");
+  const changed = await uninstallPlugin(scopeOf(c), slug, { cascade: c.req.valid("query").cascade });
+  return c.json({ plugin: null, changed }, 200);
+});
+
+pluginsAdmin.openapi(routes.getConfig, async (c) => {
+  return c.json(await getConfig(scopeOf(c), c.req.valid("param").slug), 200);
+});
+
+pluginsAdmin.openapi(routes.putConfig, async (c) => {
+  return c.json(await updateConfig(scopeOf(c), c.req.valid("param").slug, c.req.valid("json")), 200);
+});
+
+pluginsAdmin.openapi(routes.dependencies, async (c) => {
+  const { slug } = c.req.valid("param");
+  await versionsOf(c.env.DB, slug);
+  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  return c.json(dependenciesViewOf(snapshot, slug), 200);
+});
+
+pluginsAdmin.openapi(routes.health, async (c) => {
+  const { slug } = c.req.valid("param");
+  await versionsOf(c.env.DB, slug);
+  const tenantId = c.get("principal").tenantId;
+  const snapshot = await readSnapshot(c.env.DB, tenantId);
+  const row = await c.env.DB.prepare(
+    `SELECT created_at AS at, json_extract(payload, '$.error.code') AS code, json_extract(payload, '$.error.message') AS message
+       FROM outbox WHERE tenant_id = ? AND plugin_slug = ? AND hook = 'plugin_error' ORDER BY created_at DESC LIMIT 1`,
+  )
+    .bind(tenantId, slug)
+    .first<LastError>();
+  return c.json(healthViewOf(snapshot, slug, row), 200);
+});

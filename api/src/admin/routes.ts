@@ -1,0 +1,138 @@
+/** The admin API's routes as OpenAPI definitions: paths and verbs as the spec's "Admin API" section lists them. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorBodySchema } from "../errors/index.ts";
+import {
+  availableView,
+  cascadeQuery,
+  configBody,
+  configView,
+  dependenciesView,
+  graphView,
+  healthView,
+  installationView,
+  installBody,
+  installResult,
+  pluginDetails,
+  slugParam,
+  transitionResult,
+} from "./schemas.ts";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+const errors = (...statuses: (400 | 404 | 409 | 422)[]) =>
+  Object.fromEntries(
+    [401, 403, ...statuses].map((s) => [s, json(errorBodySchema, { 400: "Bad input", 401: "No or bad token", 403: "Role too low", 404: "Unknown plugin", 409: "Illegal transition or dependency problem", 422: "Invalid configuration" }[s] ?? "Error")]),
+  );
+const security = [{ Bearer: [] }];
+const tags = ["Plugins"];
+
+export const listAvailable = createRoute({
+  method: "get",
+  path: "/available",
+  tags,
+  security,
+  summary: "List available plugins",
+  responses: { 200: json(z.object({ plugins: z.array(availableView) }), "Every plugin in the catalogue, with this tenant's state"), ...errors() },
+});
+
+export const listInstalled = createRoute({
+  method: "get",
+  path: "/installed",
+  tags,
+  security,
+  summary: "List installed plugins",
+  responses: { 200: json(z.object({ plugins: z.array(installationView) }), "This tenant's installed plugins"), ...errors() },
+});
+
+export const dependencyGraph = createRoute({
+  method: "get",
+  path: "/graph/dependencies",
+  tags,
+  security,
+  summary: "Get dependency graph",
+  responses: { 200: json(graphView, "Nodes and edges of the plugin dependency graph"), ...errors() },
+});
+
+export const getDetails = createRoute({
+  method: "get",
+  path: "/{slug}",
+  tags,
+  security,
+  summary: "Get plugin details",
+  request: { params: slugParam },
+  responses: { 200: json(pluginDetails, "The plugin's manifest, versions and this tenant's installation"), ...errors(404) },
+});
+
+export const install = createRoute({
+  method: "post",
+  path: "/{slug}/install",
+  tags,
+  security,
+  summary: "Install plugin",
+  description: "Resolves dependencies and installs the plugin with any missing dependencies, granting their declared permissions.",
+  request: { params: slugParam, body: { content: { "application/json": { schema: installBody } }, required: false } },
+  responses: { 201: json(installResult, "Installed"), ...errors(400, 404, 409, 422) },
+});
+
+const transition = (path: "activate" | "deactivate", summary: string) =>
+  createRoute({
+    method: "post",
+    path: `/{slug}/${path}`,
+    tags,
+    security,
+    summary,
+    request: { params: slugParam, query: cascadeQuery },
+    responses: { 200: json(transitionResult, "Done"), ...errors(400, 404, 409, 422) },
+  });
+
+export const activate = transition("activate", "Activate plugin");
+export const deactivate = transition("deactivate", "Deactivate plugin");
+
+export const uninstall = createRoute({
+  method: "delete",
+  path: "/{slug}",
+  tags,
+  security,
+  summary: "Uninstall plugin",
+  request: { params: slugParam, query: cascadeQuery },
+  responses: { 200: json(transitionResult, "Uninstalled"), ...errors(400, 404, 409) },
+});
+
+export const putConfig = createRoute({
+  method: "put",
+  path: "/{slug}/config",
+  tags,
+  security,
+  summary: "Update configuration",
+  request: { params: slugParam, body: { content: { "application/json": { schema: configBody } }, required: true } },
+  responses: { 200: json(configView, "The stored configuration, sensitive values masked"), ...errors(400, 404, 409, 422) },
+});
+
+export const getConfig = createRoute({
+  method: "get",
+  path: "/{slug}/config",
+  tags,
+  security,
+  summary: "Get configuration",
+  request: { params: slugParam },
+  responses: { 200: json(configView, "The configuration, sensitive values masked"), ...errors(404, 409) },
+});
+
+export const dependencies = createRoute({
+  method: "get",
+  path: "/{slug}/dependencies",
+  tags,
+  security,
+  summary: "Check dependencies",
+  request: { params: slugParam },
+  responses: { 200: json(dependenciesView, "The dependency tree, dependents and problems"), ...errors(404) },
+});
+
+export const health = createRoute({
+  method: "get",
+  path: "/{slug}/health",
+  tags,
+  security,
+  summary: "Get health status",
+  request: { params: slugParam },
+  responses: { 200: json(healthView, "Health checks of the plugin for this tenant"), ...errors(404) },
+});

@@ -1,0 +1,13 @@
+/** The typed Hono environment of the API Worker: its bindings and per-request variables. */
+import type { Principal } from "./auth/tokens.ts";
+import type { ApiEnv } from "./env.ts";
+import type { Logger } from "./logging/index.ts";
+
+export interface AppEnv {
+  Bindings: ApiEnv;
+  Variables: {
+    requestId: string;
+    log: Logger;
+    principal: Principal;
+  };
+}

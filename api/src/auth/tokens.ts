@@ -1,0 +1,56 @@
+/** Bearer API tokens: random, shown once, stored as SHA-256 digests. */
+import { z } from "zod";
+
+export const roles = ["owner", "admin", "viewer"] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+const TOKEN_PREFIX = "dcp_";
+
+export function generateToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return TOKEN_PREFIX + base64url(bytes);
+}
+
+export async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+export const principalSchema = z.object({
+  tokenId: z.string(),
+  tenantId: z.string(),
+  tenantSlug: z.string(),
+  role: roleSchema,
+});
+/** Who is calling: the token's tenant and role. Every admin query is scoped by `tenantId`. */
+export type Principal = z.infer<typeof principalSchema>;
+
+export async function findPrincipal(db: D1Database, token: string): Promise<Principal | null> {
+  const row = await db
+    .prepare(
+      `SELECT t.id AS tokenId, t.tenant_id AS tenantId, n.slug AS tenantSlug, t.role AS role
+         FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id
+        WHERE t.token_hash = ?`,
+    )
+    .bind(await hashToken(token))
+    .first();
+  return row === null ? null : principalSchema.parse(row);
+}
+
+/** Creates a token for a tenant and returns it in clear: the only time it is seen. */
+export async function issueToken(db: D1Database, tenantId: string, role: Role, name: string): Promise<string> {
+  const token = generateToken();
+  await db
+    .prepare("INSERT INTO api_tokens (id, tenant_id, name, role, token_hash) VALUES (?, ?, ?, ?, ?)")
+    .bind(crypto.randomUUID(), tenantId, name, role, await hashToken(token))
+    .run();
+  return token;
+}

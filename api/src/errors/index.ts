@@ -1,0 +1,82 @@
+/**
+ * Expected failures are values with a code. Each area raises its own error class
+ * (a code union per area, as Miniflare does per plugin); the HTTP edge maps codes
+ * to statuses once, in `statusOf`.
+ */
+import { z } from "zod";
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: "PLUGIN_NOT_FOUND" }),
+      message: z.string().meta({ example: 'No plugin "stripe-gatway" is available; did you mean "stripe-gateway"?' }),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+const statusByCode = {
+  MALFORMED_JSON: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PLUGIN_NOT_FOUND: 404,
+  VERSION_NOT_FOUND: 404,
+  TENANT_NOT_FOUND: 404,
+  ILLEGAL_TRANSITION: 409,
+  DEPENDENCY_MISSING: 409,
+  DEPENDENCY_CONFLICT: 409,
+  DEPENDENCY_CYCLE: 409,
+  DEPENDENCIES_NOT_INSTALLED: 409,
+  DEPENDENCY_INACTIVE: 409,
+  DEPENDENTS_ACTIVE: 409,
+  DEPENDENTS_INSTALLED: 409,
+  CONCURRENT_MODIFICATION: 409,
+  VERSION_EXISTS: 409,
+  INVALID_CONFIGURATION: 422,
+  INVALID_MANIFEST: 422,
+  LIFECYCLE_CALLBACK_FAILED: 422,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof statusByCode;
+export type HttpErrorStatus = (typeof statusByCode)[ErrorCode];
+
+export function statusOf(code: ErrorCode): HttpErrorStatus {
+  return statusByCode[code];
+}
+
+/** Base of every area's error: a code a caller can switch on, a message a user can act on, details for tools. */
+export class PlatformError<C extends ErrorCode = ErrorCode> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export type RequestErrorCode = "MALFORMED_JSON" | "VALIDATION_FAILED" | "NOT_FOUND" | "INTERNAL";
+/** Errors of the HTTP edge itself: a body that is not JSON, input that fails its schema, a route that does not exist. */
+export class RequestError extends PlatformError<RequestErrorCode> {}
+
+/** Turns zod issues into `details` entries that name each field by its dotted path. */
+export function fieldIssues(error: z.ZodError, prefix?: string): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".") || "(body)",
+    message: issue.message,
+  }));
+}
+
+/** One sentence naming each failing field, for `message`. */
+export function describeIssues(issues: { field: string; message: string }[]): string {
+  return issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+}

@@ -1,0 +1,43 @@
+/**
+ * installed | inactive -> active. A plugin runs only on active dependencies, so
+ * inactive ones are refused by name, or activated first when cascade is asked.
+ * Each activated plugin must have every required setting.
+ */
+import { assertComplete } from "../config/index.ts";
+import { topologicalOrder } from "../resolver/index.ts";
+import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
+import { LifecycleError } from "./errors.ts";
+import { installedDependencies, knownSlug, readSnapshot } from "./snapshot.ts";
+
+export async function activatePlugin(scope: TenantScope, slug: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+  const snapshot = await readSnapshot(scope.db, scope.tenantId);
+  const plugin = await knownSlug(scope.db, snapshot, slug);
+  if (!plugin) throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, { slug, state: "available" });
+  if (plugin.state === "active") throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is already active.`, { slug, state: "active" });
+
+  const inactive = installedDependencies(snapshot, slug).filter((d) => snapshot.installed.get(d)?.state !== "active");
+  if (inactive.length > 0 && !options.cascade) {
+    throw new LifecycleError(
+      "DEPENDENCY_INACTIVE",
+      `${slug} depends on ${inactive.join(", ")}, which ${inactive.length === 1 ? "is" : "are"} not active; activate ${inactive.length === 1 ? "it" : "them"} first or pass cascade=true.`,
+      { slug, inactive },
+    );
+  }
+
+  // dependencies before dependents
+  const targets = new Set([...inactive, slug]);
+  const { order } = topologicalOrder([...targets], snapshot.edges.filter(([a, b]) => targets.has(a) && targets.has(b)));
+  const batch = new TransitionBatch(scope);
+  for (const s of order) {
+    const p = snapshot.installed.get(s);
+    if (!p) continue;
+    assertComplete(p.manifest.settings_schema, p.config, s);
+    batch
+      .expect(s, p.state)
+      .write(setState(scope, s, "active"))
+      .emit("plugin_activated", s, { plugin: { slug: s, version: p.version }, tenant_id: scope.tenantId });
+  }
+  await batch.commit();
+  scope.log.info({ plugin: slug, activated: order }, "plugin activated");
+  return order;
+}

@@ -1,0 +1,74 @@
+/**
+ * Commits a planned transition as one D1 batch (a transaction): guards first,
+ * then the writes and the outbox events. A guard inserts 0 into
+ * transition_guards when a state the plan relied on has changed since it was
+ * read; the CHECK constraint then fails and the whole batch rolls back.
+ */
+import type { HookName } from "@digital-commerce/plugin-sdk";
+import type { Logger } from "../logging/index.ts";
+import { flushOutbox, type OutboxEvent, outboxEvent } from "../outbox/index.ts";
+import type { PluginState } from "../registry/index.ts";
+import { LifecycleError } from "./errors.ts";
+
+export interface TenantScope {
+  db: D1Database;
+  queue: Queue<unknown>;
+  tenantId: string;
+  secret: string;
+  log: Logger;
+}
+
+export class TransitionBatch {
+  private readonly guards: D1PreparedStatement[] = [];
+  private readonly writes: D1PreparedStatement[] = [];
+  private readonly events: OutboxEvent[] = [];
+
+  constructor(private readonly scope: TenantScope) {}
+
+  /** The commit goes through only if `slug` is still in `state` (null: not installed). */
+  expect(slug: string, state: PluginState | null): this {
+    const { db, tenantId } = this.scope;
+    const exists = "SELECT 1 FROM installations WHERE tenant_id = ? AND slug = ?";
+    this.guards.push(
+      state === null
+        ? db.prepare(`INSERT INTO transition_guards (ok) SELECT NOT EXISTS (${exists})`).bind(tenantId, slug)
+        : db.prepare(`INSERT INTO transition_guards (ok) SELECT EXISTS (${exists} AND state = ?)`).bind(tenantId, slug, state),
+    );
+    return this;
+  }
+
+  write(statement: D1PreparedStatement): this {
+    this.writes.push(statement);
+    return this;
+  }
+
+  emit(hook: HookName, slug: string | null, payload: unknown): this {
+    this.events.push(outboxEvent(this.scope.db, this.scope.tenantId, hook, slug, payload));
+    return this;
+  }
+
+  async commit(): Promise<void> {
+    const { db } = this.scope;
+    const cleanup = db.prepare("DELETE FROM transition_guards");
+    try {
+      await db.batch([...this.guards, ...this.writes, ...this.events.map((e) => e.statement), cleanup]);
+    } catch (error) {
+      if (error instanceof Error && /CHECK constraint failed/i.test(error.message)) {
+        throw new LifecycleError(
+          "CONCURRENT_MODIFICATION",
+          "Another change to this tenant's plugins landed while this one was being planned; nothing was changed. Retry the request.",
+        );
+      }
+      throw error;
+    }
+    await flushOutbox(db, this.scope.queue, this.events, this.scope.log);
+  }
+}
+
+export const now = () => new Date().toISOString();
+
+export function setState(scope: TenantScope, slug: string, state: PluginState): D1PreparedStatement {
+  return scope.db
+    .prepare("UPDATE installations SET state = ?, updated_at = ? WHERE tenant_id = ? AND slug = ?")
+    .bind(state, now(), scope.tenantId, slug);
+}

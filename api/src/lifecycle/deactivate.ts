@@ -1,0 +1,73 @@
+/**
+ * active -> inactive, and uninstall (installed | inactive -> gone). Both refuse
+ * while a dependent would be left without its dependency, unless cascade is
+ * asked, which applies the same change to the dependents first.
+ */
+import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
+import { LifecycleError } from "./errors.ts";
+import { installedDependents, knownSlug, readSnapshot } from "./snapshot.ts";
+
+const list = (slugs: string[]) => slugs.join(", ");
+
+export async function deactivatePlugin(scope: TenantScope, slug: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+  const snapshot = await readSnapshot(scope.db, scope.tenantId);
+  const plugin = await knownSlug(scope.db, snapshot, slug);
+  if (!plugin) throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, { slug, state: "available" });
+  if (plugin.state !== "active") {
+    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is ${plugin.state}, not active; only an active plugin can be deactivated.`, {
+      slug,
+      state: plugin.state,
+    });
+  }
+  const active = installedDependents(snapshot, slug).filter((p) => p.state === "active");
+  if (active.length > 0 && !options.cascade) {
+    const names = active.map((p) => p.slug);
+    throw new LifecycleError(
+      "DEPENDENTS_ACTIVE",
+      `Cannot deactivate ${slug}: ${list(names)} ${names.length === 1 ? "depends" : "depend"} on it and ${names.length === 1 ? "is" : "are"} active. Deactivate ${names.length === 1 ? "it" : "them"} first or pass cascade=true.`,
+      { slug, dependents: names },
+    );
+  }
+  const order = [...active.map((p) => p.slug), slug];
+  const batch = new TransitionBatch(scope);
+  for (const s of order) batch.expect(s, "active").write(setState(scope, s, "inactive"));
+  await batch.commit();
+  scope.log.info({ plugin: slug, deactivated: order }, "plugin deactivated");
+  return order;
+}
+
+export async function uninstallPlugin(scope: TenantScope, slug: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+  const snapshot = await readSnapshot(scope.db, scope.tenantId);
+  const plugin = await knownSlug(scope.db, snapshot, slug);
+  if (!plugin) throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, { slug, state: "available" });
+  const dependents = installedDependents(snapshot, slug);
+  if (!options.cascade) {
+    if (plugin.state === "active") {
+      throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is active; deactivate it before uninstalling, or pass cascade=true.`, {
+        slug,
+        state: plugin.state,
+      });
+    }
+    if (dependents.length > 0) {
+      const names = dependents.map((p) => p.slug);
+      const anyActive = dependents.some((p) => p.state === "active");
+      throw new LifecycleError(
+        anyActive ? "DEPENDENTS_ACTIVE" : "DEPENDENTS_INSTALLED",
+        `Cannot uninstall ${slug}: ${list(names)} ${names.length === 1 ? "depends" : "depend"} on it. Uninstall ${names.length === 1 ? "it" : "them"} first or pass cascade=true.`,
+        { slug, dependents: names },
+      );
+    }
+  }
+  const order = [...dependents.map((p) => p.slug), slug];
+  const batch = new TransitionBatch(scope);
+  for (const s of order) {
+    const p = snapshot.installed.get(s);
+    if (!p) continue;
+    batch
+      .expect(s, p.state)
+      .write(scope.db.prepare("DELETE FROM installations WHERE tenant_id = ? AND slug = ?").bind(scope.tenantId, s));
+  }
+  await batch.commit();
+  scope.log.info({ plugin: slug, uninstalled: order }, "plugin uninstalled");
+  return order;
+}

@@ -1,0 +1,15 @@
+/** Errors of plugin lifecycle transitions. */
+import { PlatformError } from "../errors/index.ts";
+
+export type LifecycleErrorCode =
+  | "ILLEGAL_TRANSITION"
+  | "DEPENDENCY_MISSING"
+  | "DEPENDENCY_CONFLICT"
+  | "DEPENDENCY_CYCLE"
+  | "DEPENDENCIES_NOT_INSTALLED"
+  | "DEPENDENCY_INACTIVE"
+  | "DEPENDENTS_ACTIVE"
+  | "DEPENDENTS_INSTALLED"
+  | "CONCURRENT_MODIFICATION"
+  | "LIFECYCLE_CALLBACK_FAILED";
+export class LifecycleError extends PlatformError<LifecycleErrorCode> {}

@@ -1,0 +1,72 @@
+/**
+ * What a transition is planned from: the catalogue and the tenant's installations,
+ * read together. The commit re-checks the states it relied on (see commit.ts).
+ */
+import type { PluginManifest } from "@digital-commerce/plugin-sdk";
+import {
+  type Installation,
+  listInstallations,
+  listPluginVersions,
+  type PluginVersion,
+  pluginNotFound,
+} from "../registry/index.ts";
+import { dependentsOf } from "../resolver/index.ts";
+
+export interface InstalledPlugin extends Installation {
+  manifest: PluginManifest;
+}
+
+export interface TenantSnapshot {
+  versions: PluginVersion[];
+  installed: Map<string, InstalledPlugin>;
+  /** [dependent, dependency] among the tenant's installed plugins. */
+  edges: [string, string][];
+}
+
+export async function readSnapshot(db: D1Database, tenantId: string): Promise<TenantSnapshot> {
+  const [versions, installations] = await Promise.all([listPluginVersions(db), listInstallations(db, tenantId)]);
+  const manifests = new Map(versions.map((v) => [`${v.slug}@${v.version}`, v.manifest]));
+  const installed = new Map<string, InstalledPlugin>();
+  for (const i of installations) {
+    const manifest = manifests.get(`${i.slug}@${i.version}`);
+    // the foreign key keeps this from happening; a missing manifest would be a corrupt registry
+    if (!manifest) throw new Error(`installation ${i.slug}@${i.version} has no registered manifest`);
+    installed.set(i.slug, { ...i, manifest });
+  }
+  const edges: [string, string][] = [];
+  for (const p of installed.values()) {
+    for (const d of p.manifest.dependencies) edges.push([p.slug, d.name]);
+  }
+  return { versions, installed, edges };
+}
+
+/** The installed plugin, or PLUGIN_NOT_FOUND when no such plugin exists at all. */
+export async function knownSlug(db: D1Database, snapshot: TenantSnapshot, slug: string): Promise<InstalledPlugin | null> {
+  const installed = snapshot.installed.get(slug);
+  if (installed) return installed;
+  if (!snapshot.versions.some((v) => v.slug === slug)) throw await pluginNotFound(db, slug);
+  return null;
+}
+
+/** Installed plugins that depend on `slug`, directly or through others. */
+export function installedDependents(snapshot: TenantSnapshot, slug: string): InstalledPlugin[] {
+  return dependentsOf(slug, snapshot.edges, true)
+    .map((s) => snapshot.installed.get(s))
+    .filter((p): p is InstalledPlugin => p !== undefined);
+}
+
+/** Installed dependencies of `slug`, transitively. */
+export function installedDependencies(snapshot: TenantSnapshot, slug: string): string[] {
+  const seen = new Set<string>();
+  const stack = [slug];
+  while (stack.length > 0) {
+    const current = snapshot.installed.get(stack.pop() as string);
+    for (const d of current?.manifest.dependencies ?? []) {
+      if (!seen.has(d.name)) {
+        seen.add(d.name);
+        stack.push(d.name);
+      }
+    }
+  }
+  return [...seen];
+}

@@ -1,0 +1,37 @@
+/**
+ * Structured JSON logs with pino. Workers have no stdout stream, so lines go to
+ * console.log, which workerd and `wrangler tail` collect. Every line carries the
+ * request id, tenant and plugin bound by the caller through `child()`.
+ */
+// The Node build, not the browser build the "browser" field selects: only it has redaction and destinations.
+import pino, { type Logger } from "pino/pino.js";
+
+export type { Logger } from "pino";
+
+const levels = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+/** Setting keys whose values never reach a log line, whatever the plugin names them. */
+export const redactedPaths = [
+  "token",
+  "authorization",
+  "*.token",
+  "*.authorization",
+  "*.secret",
+  "*.api_key",
+  "*.password",
+  "config.*",
+];
+
+export function createLogger(level: string | undefined, base: Record<string, unknown> = {}): Logger {
+  return pino(
+    {
+      level: level && levels.has(level) ? level : "info",
+      base,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: "message",
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: redactedPaths, censor: "[redacted]" },
+    },
+    { write: (line: string) => console.log(line.trimEnd()) },
+  );
+}

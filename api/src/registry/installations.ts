@@ -1,0 +1,34 @@
+/** A tenant's installed plugins: version, state, configuration and granted permissions. */
+import { type Permissions, permissionsSchema } from "@digital-commerce/plugin-sdk";
+import { z } from "zod";
+
+export const pluginStates = ["installed", "active", "inactive"] as const;
+export const pluginState = z.enum(pluginStates);
+export type PluginState = z.infer<typeof pluginState>;
+
+const json = <T extends z.ZodType>(schema: T) => z.string().transform((text) => schema.parse(JSON.parse(text)));
+
+const installationRow = z.object({
+  tenant_id: z.string(),
+  slug: z.string(),
+  version: z.string(),
+  state: pluginState,
+  config: json(z.record(z.string(), z.unknown())),
+  permissions: json(permissionsSchema),
+  as_dependency: z.number().transform((n) => n === 1),
+  installed_at: z.string(),
+  updated_at: z.string(),
+});
+export type Installation = z.infer<typeof installationRow>;
+
+export async function listInstallations(db: D1Database, tenantId: string): Promise<Installation[]> {
+  const { results } = await db.prepare("SELECT * FROM installations WHERE tenant_id = ? ORDER BY slug").bind(tenantId).all();
+  return results.map((row) => installationRow.parse(row));
+}
+
+export async function findInstallation(db: D1Database, tenantId: string, slug: string): Promise<Installation | null> {
+  const row = await db.prepare("SELECT * FROM installations WHERE tenant_id = ? AND slug = ?").bind(tenantId, slug).first();
+  return row === null ? null : installationRow.parse(row);
+}
+
+export type { Permissions };

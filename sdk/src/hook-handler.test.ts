@@ -1,0 +1,67 @@
+// The spec's "Hook Implementation" example, verbatim but for `import type`: the project compiles
+// with `verbatimModuleSyntax`, which requires type-only imports to say so.
+import type { HookHandler, PaymentHookData, PluginContext } from "@digital-commerce/plugin-sdk";
+import { createPaymentPlugin, paymentHookData, paymentSchema } from "@digital-commerce/plugin-sdk";
+import { describe, expect, it } from "vitest";
+
+// biome-ignore lint/correctness/noUnusedFunctionParameters: the spec's example, kept as written
+const handler: HookHandler<PaymentHookData> = async (context: PluginContext, data) => {
+  // Add metadata to payment
+  data.payment.metadata = {
+    ...data.payment.metadata,
+    processed_by: "my-plugin",
+    timestamp: new Date().toISOString(),
+  };
+
+  // Validate payment
+  if (data.payment.amount < 0.5) {
+    throw new Error("Minimum payment is $0.50");
+  }
+
+  return data.payment;
+};
+
+export default handler;
+
+// ---------------------------------------------------------------------------------------------
+
+describe("the spec's hook handler example", () => {
+  it("stamps a payment of $10 with the plugin that processed it and hands the payment back", async () => {
+    const data = paymentHookData.parse({ payment: { amount: 10, currency: "USD", metadata: { order: "o-1" } } });
+
+    const result = await handler(givenContext(), data);
+
+    expect(paymentSchema.parse(result)).toEqual({
+      amount: 10,
+      currency: "USD",
+      metadata: { order: "o-1", processed_by: "my-plugin", timestamp: expect.any(String) },
+    });
+    expect(Number.isNaN(Date.parse(String(data.payment.metadata.timestamp)))).toBe(false);
+  });
+
+  it("vetoes a payment of $0.25 with 'Minimum payment is $0.50'", async () => {
+    const data = paymentHookData.parse({ payment: { amount: 0.25, currency: "USD" } });
+
+    await expect(handler(givenContext(), data)).rejects.toThrow("Minimum payment is $0.50");
+  });
+});
+
+/** A context for one tenant whose services are not reachable in a unit test: using one fails loudly. */
+function givenContext(): PluginContext {
+  const unavailable = (service: string) => () => Promise.reject(new Error(`${service} is not available in this test`));
+  return {
+    tenant: { id: "tenant-123", slug: "acme", name: "Acme", settings: {} },
+    plugin: {
+      id: "plugin-1",
+      slug: "my-plugin",
+      manifest: createPaymentPlugin("My Plugin", "my-plugin").build(),
+      config: {},
+    },
+    db: { query: unavailable("db"), one: unavailable("db"), transaction: unavailable("db") },
+    cache: { get: unavailable("cache"), set: unavailable("cache"), delete: unavailable("cache") },
+    storage: { upload: unavailable("storage"), download: unavailable("storage"), delete: unavailable("storage") },
+    http: { get: unavailable("http"), post: unavailable("http") },
+    events: { emit: unavailable("events"), on: () => {} },
+    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  };
+}

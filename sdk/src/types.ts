@@ -1,0 +1,649 @@
+/**
+ * What a plugin author implements and receives: the plugin context, hook handlers, the plugin
+ * interfaces per category and the data shapes that cross the platform/plugin boundary.
+ * Source: spec, "Plugin Categories", "Hook Implementation" and "Plugin Context".
+ */
+import { z } from "zod";
+import type { PluginCategory, PluginManifest } from "./manifest.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Plugin context (spec, "Plugin Context"). The spec's `any` is `unknown` here: everything a
+// plugin reads from the platform is data to check, and everything it hands over is checked.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The tenant a call runs for.
+ *
+ * @example
+ * const currency = String(context.tenant.settings.currency ?? "USD");
+ */
+export interface TenantInfo {
+  id: string;
+  slug: string;
+  name: string;
+  settings: Record<string, unknown>;
+}
+
+/**
+ * The running plugin: its manifest and the tenant's configuration of it (sensitive settings decrypted).
+ *
+ * @example
+ * const apiKey = String(context.plugin.config.api_key);
+ */
+export interface PluginInfo {
+  id: string;
+  slug: string;
+  manifest: PluginManifest;
+  config: Record<string, unknown>;
+}
+
+/** A row as D1 returns it: column name to value, to be parsed before use. */
+export type Row = Record<string, unknown>;
+
+/**
+ * SQL access to the plugin's own tables, scoped to the tenant.
+ *
+ * @example
+ * const rows = await context.db.query("SELECT id, amount FROM charges WHERE status = ?", ["open"]);
+ * const charge = await context.db.one("SELECT * FROM charges WHERE id = ?", [id]);
+ */
+export interface PluginDatabase {
+  query: (sql: string, params?: unknown[]) => Promise<Row[]>;
+  /** The first row, or `null` when there is none. */
+  one: (sql: string, params?: unknown[]) => Promise<Row | null>;
+  transaction: <T>(callback: (db: TransactionDatabase) => Promise<T>) => Promise<T>;
+}
+
+/** The database inside `transaction`: no nested transactions. */
+export type TransactionDatabase = Pick<PluginDatabase, "query" | "one">;
+
+/**
+ * A key-value cache scoped to the tenant and plugin.
+ *
+ * @example
+ * await context.cache.set("rates:USD", { EUR: 0.92 }, 300);
+ * const rates = await context.cache.get("rates:USD"); // unknown: parse it
+ */
+export interface PluginCache {
+  /** The stored value, or `null` when missing or expired. */
+  get: (key: string) => Promise<unknown>;
+  /** `ttl` in seconds. */
+  set: (key: string, value: unknown, ttl?: number) => Promise<void>;
+  delete: (key: string) => Promise<void>;
+}
+
+/**
+ * Object storage scoped to the tenant and plugin.
+ *
+ * @example
+ * const key = await context.storage.upload("receipts/r-1.pdf", bytes, { "content-type": "application/pdf" });
+ * const back = await context.storage.download(key);
+ */
+export interface PluginStorage {
+  /** Resolves to the key the object was stored under. */
+  upload: (key: string, data: ArrayBuffer, metadata?: Record<string, string>) => Promise<string>;
+  download: (key: string) => Promise<ArrayBuffer>;
+  delete: (key: string) => Promise<void>;
+}
+
+/**
+ * Outbound HTTP, limited to the hosts the manifest's `permissions.network` lists.
+ *
+ * @example
+ * const res = await context.http.post("https://api.stripe.com/v1/refunds", { charge: "ch_1" });
+ */
+export interface PluginHttp {
+  get: (url: string, options?: RequestInit) => Promise<Response>;
+  /** `data` is sent as a JSON body. */
+  post: (url: string, data?: unknown, options?: RequestInit) => Promise<Response>;
+}
+
+/**
+ * Events between plugins of the same tenant.
+ *
+ * @example
+ * await context.events.emit("stripe.refund_issued", { charge: "ch_1" });
+ * context.events.on("stripe.refund_issued", async (data) => context.logger.info("refunded", { data }));
+ */
+export interface PluginEvents {
+  emit: (event: string, data: unknown) => Promise<void>;
+  on: (event: string, handler: (data: unknown) => Promise<void>) => void;
+}
+
+/**
+ * Structured logs, tagged by the platform with tenant, plugin and request id.
+ *
+ * @example
+ * context.logger.info("charge created", { charge: "ch_1" });
+ * context.logger.error("charge failed", new Error("card declined"), { order: "o-1" });
+ */
+export interface PluginLogger {
+  debug: (message: string, meta?: Record<string, unknown>) => void;
+  info: (message: string, meta?: Record<string, unknown>) => void;
+  warn: (message: string, meta?: Record<string, unknown>) => void;
+  error: (message: string, error?: Error, meta?: Record<string, unknown>) => void;
+}
+
+/**
+ * Everything a plugin may touch, scoped to one tenant and one plugin. Every hook handler,
+ * endpoint and lifecycle callback receives it.
+ *
+ * @example
+ * const handler: HookHandler<OrderHookData> = async (context: PluginContext, data) => {
+ *   context.logger.info("order seen", { tenant: context.tenant.id, total: data.order.total });
+ * };
+ */
+export interface PluginContext {
+  tenant: TenantInfo;
+  plugin: PluginInfo;
+  db: PluginDatabase;
+  cache: PluginCache;
+  storage: PluginStorage;
+  http: PluginHttp;
+  events: PluginEvents;
+  logger: PluginLogger;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hooks and lifecycle
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A hook handler. A "before" hook may return the changed payload or just its subject (e.g. the
+ * payment) to transform it, return nothing to leave it as is, or throw to veto; what it returns
+ * is validated against the hook's payload schema. A notification hook's return value is ignored.
+ *
+ * @example
+ * const handler: HookHandler<PaymentHookData> = async (context, data) => {
+ *   if (data.payment.amount < 0.5) throw new Error("Minimum payment is $0.50");
+ *   return data.payment;
+ * };
+ */
+export type HookHandler<T, R = unknown> = (
+  context: PluginContext,
+  data: T,
+) => Promise<R | undefined> | Promise<void> | R | void;
+
+/**
+ * A lifecycle callback: runs on install, activate, deactivate or uninstall, for one tenant.
+ *
+ * @example
+ * const onInstall: LifecycleCallback = async (context) => {
+ *   await context.db.query("CREATE TABLE IF NOT EXISTS charges (id TEXT PRIMARY KEY, amount REAL)");
+ * };
+ */
+export type LifecycleCallback = (context: PluginContext) => Promise<void> | void;
+
+/**
+ * What every plugin is: its manifest plus optional lifecycle callbacks. A throw from a callback
+ * stops that transition.
+ *
+ * @example
+ * const plugin: BasePlugin = {
+ *   manifest: createPlugin("Core Utils", "core-utils").version("1.0.0").build(),
+ *   onActivate: (context) => context.logger.info("core-utils active"),
+ * };
+ */
+export interface BasePlugin {
+  manifest: PluginManifest;
+  onInstall?: LifecycleCallback;
+  onActivate?: LifecycleCallback;
+  onDeactivate?: LifecycleCallback;
+  onUninstall?: LifecycleCallback;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared data shapes. What the platform hands a plugin is parsed first, so its defaults are
+// filled in; what a plugin returns has no defaults, so the type an author writes is the type the
+// platform reads back.
+// ---------------------------------------------------------------------------------------------
+
+const metadata = z.record(z.string(), z.unknown()).default({});
+const returnedMetadata = z.record(z.string(), z.unknown()).optional();
+const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
+const timestamp = z.iso.datetime({ offset: true });
+
+/**
+ * An expected failure as a value: a code to switch on, a message a person can act on, and
+ * whether the same call may succeed later (so a queue retries it rather than dead-lettering it).
+ *
+ * @example
+ * const failure: PluginFailure = { code: "RATE_LIMITED", message: "Too many requests; try again in a minute", retryable: true };
+ */
+export const pluginFailureSchema = z.object({
+  code: z.string().min(1),
+  message: z.string().min(1),
+  /** Absent means no. */
+  retryable: z.boolean().optional(),
+});
+export type PluginFailure = z.infer<typeof pluginFailureSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Payment plugins
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A payment to process. Amounts are in major units (dollars, not cents), as in the hook payloads.
+ *
+ * @example
+ * const payment = paymentDataSchema.parse({ amount: 10, currency: "USD", idempotency_key: "order-1:pay" });
+ */
+export const paymentDataSchema = z.object({
+  amount: z.number().positive(),
+  currency,
+  order_id: z.string().optional(),
+  customer_id: z.string().optional(),
+  method: z.string().optional(),
+  description: z.string().optional(),
+  /** Always set by the platform; pass it on to the provider so a retried call never charges twice. */
+  idempotency_key: z.string().min(1),
+  metadata,
+});
+export type PaymentData = z.infer<typeof paymentDataSchema>;
+
+/**
+ * The outcome of a payment call: `success` tells which of the two shapes it is.
+ *
+ * @example
+ * const ok: PaymentResult = { success: true, transaction_id: "ch_1", status: "captured" };
+ * const declined: PaymentResult = {
+ *   success: false,
+ *   error: { code: "CARD_DECLINED", message: "The card was declined" },
+ * };
+ */
+export const paymentResultSchema = z.discriminatedUnion("success", [
+  z.object({
+    success: z.literal(true),
+    transaction_id: z.string().min(1),
+    status: z.enum(["pending", "authorized", "captured"]),
+    /** Where to send the customer when the provider needs them (e.g. 3-D Secure). */
+    redirect_url: z.url().optional(),
+    metadata: returnedMetadata,
+  }),
+  z.object({
+    success: z.literal(false),
+    transaction_id: z.string().optional(),
+    error: pluginFailureSchema,
+    metadata: returnedMetadata,
+  }),
+]);
+export type PaymentResult = z.infer<typeof paymentResultSchema>;
+
+/**
+ * A payment gateway (spec, "Payment Plugins").
+ *
+ * @example
+ * const stripe: PaymentPlugin = {
+ *   manifest,
+ *   async processPayment(context, payment) {
+ *     const res = await context.http.post("https://api.stripe.com/v1/charges", payment, {
+ *       headers: { "Idempotency-Key": payment.idempotency_key },
+ *     });
+ *     const body = (await res.json()) as { id: string };
+ *     return { success: true, transaction_id: body.id, status: "captured" };
+ *   },
+ *   capturePayment: async (context, transactionId) => ({ transaction_id: transactionId }),
+ *   refundPayment: async (context, transactionId, amount) => ({ transaction_id: transactionId, amount }),
+ *   handleWebhook: async (context, event, data) => context.logger.info(event, { data }),
+ * };
+ */
+export interface PaymentPlugin extends BasePlugin {
+  processPayment(context: PluginContext, paymentData: PaymentData): Promise<PaymentResult>;
+  capturePayment(context: PluginContext, transactionId: string): Promise<unknown>;
+  /** Without `amount`, refunds the whole payment. */
+  refundPayment(context: PluginContext, transactionId: string, amount?: number): Promise<unknown>;
+  handleWebhook(context: PluginContext, event: string, data: unknown): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth plugins
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A user as an identity provider reports them.
+ *
+ * @example
+ * const user: AuthenticatedUser = { id: "google-oauth2|123", email: "ada@example.com", roles: ["customer"] };
+ */
+export const authenticatedUserSchema = z.object({
+  /** The provider's stable id for the user. */
+  id: z.string().min(1),
+  email: z.email().optional(),
+  name: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+  metadata: returnedMetadata,
+});
+export type AuthenticatedUser = z.infer<typeof authenticatedUserSchema>;
+
+/**
+ * The outcome of `authenticate`: `success` tells which of the two shapes it is.
+ *
+ * @example
+ * const result: AuthResult = {
+ *   success: true,
+ *   user: { id: "u-1", email: "ada@example.com" },
+ *   token: "eyJ...",
+ *   expires_at: "2030-01-01T00:00:00Z",
+ * };
+ */
+export const authResultSchema = z.discriminatedUnion("success", [
+  z.object({
+    success: z.literal(true),
+    user: authenticatedUserSchema,
+    token: z.string().min(1),
+    refresh_token: z.string().optional(),
+    expires_at: timestamp.optional(),
+  }),
+  z.object({ success: z.literal(false), error: pluginFailureSchema }),
+]);
+export type AuthResult = z.infer<typeof authResultSchema>;
+
+/**
+ * An identity provider (spec, "Auth Plugins"). `credentials` and `user` come in as the caller
+ * sent them: parse them with a schema of your own.
+ *
+ * @example
+ * const google: AuthPlugin = {
+ *   manifest,
+ *   async authenticate(context, credentials) {
+ *     const { code } = z.object({ code: z.string() }).parse(credentials);
+ *     context.logger.debug("exchanging code", { length: code.length });
+ *     return { success: false, error: { code: "NOT_IMPLEMENTED", message: "Sign-in is not set up yet" } };
+ *   },
+ *   authorize: async (context, user, resource, action) => action === "read",
+ *   refreshToken: async (context, token) => token,
+ * };
+ */
+export interface AuthPlugin extends BasePlugin {
+  authenticate(context: PluginContext, credentials: unknown): Promise<AuthResult>;
+  authorize(context: PluginContext, user: unknown, resource: string, action: string): Promise<boolean>;
+  /** Resolves to a new access token. */
+  refreshToken(context: PluginContext, token: string): Promise<string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analytics plugins
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One tracked event.
+ *
+ * @example
+ * const event = eventDataSchema.parse({ event: "checkout_started", properties: { cart_value: 42 } });
+ */
+export const eventDataSchema = z.object({
+  event: z.string().min(1),
+  properties: metadata,
+  user_id: z.string().optional(),
+  session_id: z.string().optional(),
+  /** When it happened; the platform sets the receive time when the caller does not. */
+  timestamp: timestamp.optional(),
+});
+export type EventData = z.infer<typeof eventDataSchema>;
+
+/**
+ * Which metrics to read, over which period, in which buckets.
+ *
+ * @example
+ * const query = metricsQuerySchema.parse({
+ *   metrics: ["revenue"],
+ *   from: "2026-01-01T00:00:00Z",
+ *   to: "2026-02-01T00:00:00Z",
+ *   interval: "day",
+ * });
+ */
+export const metricsQuerySchema = z
+  .object({
+    metrics: z.array(z.string().min(1)).min(1),
+    from: timestamp,
+    to: timestamp,
+    interval: z.enum(["hour", "day", "week", "month"]).default("day"),
+    filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    group_by: z.array(z.string()).default([]),
+  })
+  .refine((q) => Date.parse(q.from) <= Date.parse(q.to), { path: ["to"], message: "must not be before from" });
+export type MetricsQuery = z.infer<typeof metricsQuerySchema>;
+
+/**
+ * One series per metric (and group), each a list of points in time order.
+ *
+ * @example
+ * const result: MetricsResult = {
+ *   series: [{ metric: "revenue", points: [{ timestamp: "2026-01-01T00:00:00Z", value: 120 }], total: 120 }],
+ * };
+ */
+export const metricsResultSchema = z.object({
+  series: z.array(
+    z.object({
+      metric: z.string(),
+      /** The `group_by` values this series is for; absent when not grouped. */
+      group: z.record(z.string(), z.string()).optional(),
+      points: z.array(z.object({ timestamp, value: z.number() })),
+      total: z.number().optional(),
+    }),
+  ),
+});
+export type MetricsResult = z.infer<typeof metricsResultSchema>;
+
+/**
+ * A dashboard for the admin UI. `data` rows feed shadcn/Recharts charts as they are.
+ *
+ * @example
+ * const dashboard: DashboardData = {
+ *   id: "sales",
+ *   title: "Sales",
+ *   widgets: [{ id: "revenue", title: "Revenue", type: "line", data: [{ day: "Mon", revenue: 120 }] }],
+ * };
+ */
+export const dashboardDataSchema = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  widgets: z.array(
+    z.object({
+      id: z.string().min(1),
+      title: z.string(),
+      type: z.enum(["metric", "line", "bar", "area", "pie", "table"]),
+      data: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+    }),
+  ),
+  updated_at: timestamp.optional(),
+});
+export type DashboardData = z.infer<typeof dashboardDataSchema>;
+
+/**
+ * An analytics provider (spec, "Analytics Plugins").
+ *
+ * @example
+ * const analytics: AnalyticsPlugin = {
+ *   manifest,
+ *   trackEvent: async (context, event) => context.events.emit("analytics.tracked", event),
+ *   getMetrics: async () => ({ series: [] }),
+ *   getDashboard: async (context, dashboardId) => ({ id: dashboardId, title: "Sales", widgets: [] }),
+ * };
+ */
+export interface AnalyticsPlugin extends BasePlugin {
+  trackEvent(context: PluginContext, eventData: EventData): Promise<void>;
+  getMetrics(context: PluginContext, query: MetricsQuery): Promise<MetricsResult>;
+  getDashboard(context: PluginContext, dashboardId: string): Promise<DashboardData>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Email plugins
+// ---------------------------------------------------------------------------------------------
+
+const emailAddress = z.union([z.email(), z.object({ email: z.email(), name: z.string().min(1) })]);
+
+/**
+ * An email to send. Attachments travel base64-encoded because the message crosses into the
+ * plugin's sandbox as JSON.
+ *
+ * @example
+ * const message = emailMessageSchema.parse({
+ *   to: ["ada@example.com"],
+ *   subject: "Your order has shipped",
+ *   text: "It is on its way.",
+ *   idempotency_key: "order-1:shipped",
+ * });
+ */
+export const emailMessageSchema = z
+  .object({
+    to: z.array(emailAddress).min(1),
+    cc: z.array(emailAddress).default([]),
+    bcc: z.array(emailAddress).default([]),
+    /** Defaults to the sender configured in the plugin's settings. */
+    from: emailAddress.optional(),
+    reply_to: emailAddress.optional(),
+    subject: z.string().min(1),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    attachments: z
+      .array(z.object({ filename: z.string().min(1), content_type: z.string().min(1), content_base64: z.base64() }))
+      .default([]),
+    /** Lets a retried send be recognised and not delivered twice. */
+    idempotency_key: z.string().min(1).optional(),
+  })
+  .refine((m) => m.text !== undefined || m.html !== undefined, {
+    path: ["text"],
+    message: "a message needs a text or an html body",
+  });
+export type EmailMessage = z.infer<typeof emailMessageSchema>;
+export type EmailAddress = z.infer<typeof emailAddress>;
+
+/**
+ * The outcome of `sendEmail`: `success` tells which of the two shapes it is.
+ *
+ * @example
+ * const sent: EmailResult = { success: true, message_id: "<m-1@mail.example.com>", accepted: ["ada@example.com"] };
+ */
+export const emailResultSchema = z.discriminatedUnion("success", [
+  z.object({
+    success: z.literal(true),
+    message_id: z.string().min(1),
+    accepted: z.array(z.string()),
+    /** Recipients the server refused while accepting the rest. */
+    rejected: z.array(z.string()).optional(),
+  }),
+  z.object({ success: z.literal(false), error: pluginFailureSchema }),
+]);
+export type EmailResult = z.infer<typeof emailResultSchema>;
+
+/**
+ * An email provider (SMTP, an email API).
+ *
+ * @example
+ * const smtp: EmailPlugin = {
+ *   manifest,
+ *   async sendEmail(context, message) {
+ *     context.logger.info("sending", { subject: message.subject });
+ *     return { success: true, message_id: "<m-1@mail.example.com>", accepted: ["ada@example.com"] };
+ *   },
+ *   verifyConnection: async () => true,
+ * };
+ */
+export interface EmailPlugin extends BasePlugin {
+  sendEmail(context: PluginContext, message: EmailMessage): Promise<EmailResult>;
+  /** Whether the configured settings reach the provider; the health check calls it. */
+  verifyConnection(context: PluginContext): Promise<boolean>;
+  /** Delivery reports (bounces, complaints) from providers that send them. */
+  handleWebhook?(context: PluginContext, event: string, data: unknown): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CMS plugins
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One entry of a headless CMS, its fields as the CMS models them.
+ *
+ * @example
+ * const entry: CmsContent = { id: "e-1", type: "page", slug: "about", fields: { title: "About us" }, updated_at: "2026-01-01T00:00:00Z" };
+ */
+export const cmsContentSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  slug: z.string().optional(),
+  locale: z.string().optional(),
+  fields: z.record(z.string(), z.unknown()),
+  published_at: timestamp.optional(),
+  updated_at: timestamp,
+});
+export type CmsContent = z.infer<typeof cmsContentSchema>;
+
+/**
+ * How to read one entry.
+ *
+ * @example
+ * const options: CmsContentOptions = { locale: "de-DE", preview: true };
+ */
+export const cmsContentOptionsSchema = z.object({
+  locale: z.string().optional(),
+  /** Drafts as well as published entries; absent means published only. */
+  preview: z.boolean().optional(),
+});
+export type CmsContentOptions = z.infer<typeof cmsContentOptionsSchema>;
+
+/**
+ * Which entries to list: a page of them, by type, slug or field values.
+ *
+ * @example
+ * const query = cmsContentQuerySchema.parse({ type: "page", slug: "about" });
+ */
+export const cmsContentQuerySchema = z.object({
+  type: z.string().optional(),
+  slug: z.string().optional(),
+  locale: z.string().optional(),
+  filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  limit: z.number().int().min(1).max(100).default(20),
+  /** The `next_cursor` of the previous page. */
+  cursor: z.string().optional(),
+  preview: z.boolean().default(false),
+});
+export type CmsContentQuery = z.infer<typeof cmsContentQuerySchema>;
+
+/**
+ * A page of entries; `next_cursor` is absent on the last page.
+ *
+ * @example
+ * const page: CmsContentList = { items: [], next_cursor: undefined };
+ */
+export const cmsContentListSchema = z.object({
+  items: z.array(cmsContentSchema),
+  next_cursor: z.string().optional(),
+});
+export type CmsContentList = z.infer<typeof cmsContentListSchema>;
+
+/**
+ * A headless CMS. `handleWebhook` receives the CMS's publish and delete events, typically to
+ * drop cached entries.
+ *
+ * @example
+ * const cms: CmsPlugin = {
+ *   manifest,
+ *   getContent: async (context, id) => null,
+ *   listContent: async () => ({ items: [] }),
+ *   handleWebhook: async (context, event, data) => context.cache.delete(`entry:${event}`),
+ * };
+ */
+export interface CmsPlugin extends BasePlugin {
+  /** The entry, or `null` when the CMS has none with this id. */
+  getContent(context: PluginContext, id: string, options?: CmsContentOptions): Promise<CmsContent | null>;
+  listContent(context: PluginContext, query: CmsContentQuery): Promise<CmsContentList>;
+  handleWebhook(context: PluginContext, event: string, data: unknown): Promise<void>;
+}
+
+/**
+ * The interface a plugin of each category implements; "utility" plugins are just a `BasePlugin`.
+ *
+ * @example
+ * const stripe: PluginFor<"payment"> = paymentPlugin; // a PaymentPlugin
+ */
+export interface PluginsByCategory {
+  payment: PaymentPlugin;
+  auth: AuthPlugin;
+  analytics: AnalyticsPlugin;
+  email: EmailPlugin;
+  cms: CmsPlugin;
+  utility: BasePlugin;
+}
+export type PluginFor<C extends PluginCategory> = PluginsByCategory[C];

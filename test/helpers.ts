@@ -1,0 +1,65 @@
+/** Small fixtures each test builds for itself: a tenant with tokens, plugins in the catalogue, an HTTP client. */
+import { createPlugin, type PluginManifest } from "@digital-commerce/plugin-sdk";
+import { env, SELF } from "cloudflare:test";
+import { issueToken, type Role } from "../api/src/auth/index.ts";
+import { registerPlugin } from "../api/src/registry/index.ts";
+import { createTenant } from "../api/src/tenants/index.ts";
+
+const plugins = import.meta.glob<{ manifest: PluginManifest }>("../plugins/*/manifest.ts", { eager: true });
+
+/** The reference plugins under plugins/, registered as `npm run dev` registers them. */
+export async function givenReferencePlugins(): Promise<PluginManifest[]> {
+  const manifests = Object.values(plugins).map((m) => m.manifest);
+  for (const m of manifests) await registerPlugin(env.DB, m);
+  return manifests;
+}
+
+export const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+
+export interface Response<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface ErrorResponse {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export function client(token?: string) {
+  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<Response<T>> => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await SELF.fetch(`http://commerce.test${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  };
+}
+
+export type Client = ReturnType<typeof client>;
+
+/** A fresh tenant with one token per role; `api` calls as its admin. */
+export async function givenTenant() {
+  const slug = unique("store");
+  const tenant = await createTenant(env.DB, { slug, name: `Store ${slug}` });
+  const tokens: Record<Role, string> = {
+    owner: await issueToken(env.DB, tenant.id, "owner", "test-owner"),
+    admin: await issueToken(env.DB, tenant.id, "admin", "test-admin"),
+    viewer: await issueToken(env.DB, tenant.id, "viewer", "test-viewer"),
+  };
+  return { tenant, tokens, api: client(tokens.admin), as: (role: Role) => client(tokens[role]) };
+}
+
+/** Registers a plugin with a unique slug built by `build`, and returns its manifest. */
+export async function givenPlugin(
+  prefix: string,
+  build: (b: ReturnType<typeof createPlugin>) => ReturnType<typeof createPlugin> = (b) => b,
+): Promise<PluginManifest> {
+  const manifest = build(createPlugin(`Plugin ${prefix}`, unique(prefix)).version("1.0.0")).build();
+  await registerPlugin(env.DB, manifest);
+  return manifest;
+}
