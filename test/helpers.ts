@@ -1,6 +1,7 @@
 /** Small fixtures each test builds for itself: a tenant with tokens, plugins in the catalogue, an HTTP client. */
-import { createPlugin, type PluginManifest } from "@digital-commerce/plugin-sdk";
+
 import { env, SELF } from "cloudflare:test";
+import { createPlugin, type PluginManifest } from "@digital-commerce/plugin-sdk";
 import { issueToken, type Role } from "../api/src/auth/index.ts";
 import { registerPlugin } from "../api/src/registry/index.ts";
 import { createTenant } from "../api/src/tenants/index.ts";

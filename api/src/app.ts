@@ -1,6 +1,7 @@
 /** Composes the API Worker's HTTP application: routers, auth, the OpenAPI document and docs. */
-import { OpenAPIHono } from "@hono/zod-openapi";
+
 import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { pluginsAdmin } from "./admin/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { authenticate } from "./auth/index.ts";
@@ -33,7 +34,10 @@ export function createApp() {
   app.get("/api/docs", swaggerUI({ url: "/api/openapi.json" }));
 
   app.notFound((c) => {
-    const error = new RequestError("NOT_FOUND", `No route ${c.req.method} ${new URL(c.req.url).pathname}; see /api/docs.`);
+    const error = new RequestError(
+      "NOT_FOUND",
+      `No route ${c.req.method} ${new URL(c.req.url).pathname}; see /api/docs.`,
+    );
     return c.json(error.toBody(), 404);
   });
   app.onError(errorResponse);

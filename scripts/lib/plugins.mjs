@@ -1,5 +1,5 @@
 // Finds every plugin under plugins/ and evaluates its manifest.ts (built with the SDK builder) in Node.
-import { readdirSync, existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 

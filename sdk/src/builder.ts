@@ -159,8 +159,8 @@ export class PluginBuilder {
   }
 
   /**
-   * Adds an HTTP endpoint served under the plugin's path; it requires an authenticated caller
-   * unless `auth_required` is `false`.
+   * Adds an HTTP endpoint the plugin serves; it requires an authenticated caller unless
+   * `auth_required` is `false`.
    *
    * @example
    * createPaymentPlugin("Stripe Gateway", "stripe-gateway").apiEndpoint("POST", "/process", "src/api/process.ts");
@@ -171,7 +171,7 @@ export class PluginBuilder {
   }
 
   /**
-   * Adds an inbound webhook path; without a handler module, the plugin's `handleWebhook` receives it.
+   * Adds an inbound webhook path, optionally with the handler module that receives it.
    *
    * @example
    * createPaymentPlugin("Stripe Gateway", "stripe-gateway").webhook("/webhooks/stripe");

@@ -1,5 +1,5 @@
-// The spec's "Hook Implementation" example, verbatim but for `import type`: the project compiles
-// with `verbatimModuleSyntax`, which requires type-only imports to say so.
+// The spec's "Hook Implementation" example, verbatim but for `import type` (the project compiles with
+// `verbatimModuleSyntax`, which requires type-only imports to say so) and the formatter's quotes.
 import type { HookHandler, PaymentHookData, PluginContext } from "@digital-commerce/plugin-sdk";
 import { createPaymentPlugin, paymentHookData, paymentSchema } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";

@@ -143,6 +143,7 @@ export {
   cmsContentQuerySchema,
   cmsContentSchema,
   dashboardDataSchema,
+  emailAddressSchema,
   emailMessageSchema,
   emailResultSchema,
   eventDataSchema,

@@ -471,7 +471,14 @@ export interface AnalyticsPlugin extends BasePlugin {
 // Email plugins
 // ---------------------------------------------------------------------------------------------
 
-const emailAddress = z.union([z.email(), z.object({ email: z.email(), name: z.string().min(1) })]);
+/**
+ * A recipient or sender: an address, or an address with a display name.
+ *
+ * @example
+ * const to: EmailAddress[] = ["ada@example.com", { email: "grace@example.com", name: "Grace Hopper" }];
+ */
+export const emailAddressSchema = z.union([z.email(), z.object({ email: z.email(), name: z.string().min(1) })]);
+export type EmailAddress = z.infer<typeof emailAddressSchema>;
 
 /**
  * An email to send. Attachments travel base64-encoded because the message crosses into the
@@ -487,12 +494,12 @@ const emailAddress = z.union([z.email(), z.object({ email: z.email(), name: z.st
  */
 export const emailMessageSchema = z
   .object({
-    to: z.array(emailAddress).min(1),
-    cc: z.array(emailAddress).default([]),
-    bcc: z.array(emailAddress).default([]),
+    to: z.array(emailAddressSchema).min(1),
+    cc: z.array(emailAddressSchema).default([]),
+    bcc: z.array(emailAddressSchema).default([]),
     /** Defaults to the sender configured in the plugin's settings. */
-    from: emailAddress.optional(),
-    reply_to: emailAddress.optional(),
+    from: emailAddressSchema.optional(),
+    reply_to: emailAddressSchema.optional(),
     subject: z.string().min(1),
     text: z.string().optional(),
     html: z.string().optional(),
@@ -508,7 +515,6 @@ export const emailMessageSchema = z
     message: "a message needs a text or an html body",
   });
 export type EmailMessage = z.infer<typeof emailMessageSchema>;
-export type EmailAddress = z.infer<typeof emailAddress>;
 
 /**
  * The outcome of `sendEmail`: `success` tells which of the two shapes it is.

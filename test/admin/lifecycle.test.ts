@@ -11,7 +11,9 @@ beforeAll(async () => {
 });
 
 async function stateOf(tenantId: string, slug: string) {
-  const row = await env.DB.prepare("SELECT state FROM installations WHERE tenant_id = ? AND slug = ?").bind(tenantId, slug).first<{ state: string }>();
+  const row = await env.DB.prepare("SELECT state FROM installations WHERE tenant_id = ? AND slug = ?")
+    .bind(tenantId, slug)
+    .first<{ state: string }>();
   return row?.state ?? "available";
 }
 
@@ -25,7 +27,9 @@ describe("install", () => {
       ["stripe-gateway", false],
     ]);
     expect(res.body.plugin).toMatchObject({ slug: "stripe-gateway", state: "installed", version: "1.0.0" });
-    const { results } = await env.DB.prepare("SELECT hook, plugin_slug, sent_at FROM outbox WHERE tenant_id = ? ORDER BY plugin_slug")
+    const { results } = await env.DB.prepare(
+      "SELECT hook, plugin_slug, sent_at FROM outbox WHERE tenant_id = ? ORDER BY plugin_slug",
+    )
       .bind(tenant.id)
       .all<{ hook: string; plugin_slug: string; sent_at: string | null }>();
     expect(results.map((r) => [r.hook, r.plugin_slug])).toEqual([
@@ -37,7 +41,9 @@ describe("install", () => {
 
   it("refuses, naming the missing dependency, when install_dependencies is false, and installs nothing", async () => {
     const { tenant, api } = await givenTenant();
-    const res = await api<ErrorResponse>("POST", "/api/admin/plugins/stripe-gateway/install", { install_dependencies: false });
+    const res = await api<ErrorResponse>("POST", "/api/admin/plugins/stripe-gateway/install", {
+      install_dependencies: false,
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("DEPENDENCIES_NOT_INSTALLED");
     expect(res.body.error.message).toContain("core-utils");
@@ -50,7 +56,10 @@ describe("install", () => {
     await api("POST", "/api/admin/plugins/core-utils/install");
     const res = await api<ErrorResponse>("POST", "/api/admin/plugins/core-utils/install");
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: "ILLEGAL_TRANSITION", message: expect.stringContaining("already installed") });
+    expect(res.body.error).toMatchObject({
+      code: "ILLEGAL_TRANSITION",
+      message: expect.stringContaining("already installed"),
+    });
   });
 
   it("reports a dependency that no available version satisfies, with the chain", async () => {
@@ -81,7 +90,9 @@ describe("install", () => {
 
   it("validates the initial configuration and installs nothing when it is wrong", async () => {
     const { tenant, api } = await givenTenant();
-    const res = await api<ErrorResponse>("POST", "/api/admin/plugins/stripe-gateway/install", { config: { capture: "sometimes" } });
+    const res = await api<ErrorResponse>("POST", "/api/admin/plugins/stripe-gateway/install", {
+      config: { capture: "sometimes" },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe("INVALID_CONFIGURATION");
     expect(res.body.error.message).toContain("config.capture");
@@ -102,7 +113,9 @@ describe("activate", () => {
     expect(res.status).toBe(200);
     expect(res.body.changed).toEqual(["core-utils", "stripe-gateway"]);
     expect(res.body.plugin?.state).toBe("active");
-    const events = await env.DB.prepare("SELECT plugin_slug FROM outbox WHERE tenant_id = ? AND hook = 'plugin_activated' ORDER BY created_at")
+    const events = await env.DB.prepare(
+      "SELECT plugin_slug FROM outbox WHERE tenant_id = ? AND hook = 'plugin_activated' ORDER BY created_at",
+    )
       .bind(tenant.id)
       .all<{ plugin_slug: string }>();
     expect(events.results.map((e) => e.plugin_slug).sort()).toEqual(["core-utils", "stripe-gateway"]);
@@ -198,7 +211,10 @@ describe("uninstall", () => {
     await api("POST", "/api/admin/plugins/core-utils/activate");
     const refused = await api<ErrorResponse>("DELETE", "/api/admin/plugins/core-utils");
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: "ILLEGAL_TRANSITION", message: expect.stringContaining("deactivate it") });
+    expect(refused.body.error).toMatchObject({
+      code: "ILLEGAL_TRANSITION",
+      message: expect.stringContaining("deactivate it"),
+    });
     await api("POST", "/api/admin/plugins/core-utils/deactivate");
     const res = await api<Transition>("DELETE", "/api/admin/plugins/core-utils");
     expect(res.status).toBe(200);
@@ -211,7 +227,10 @@ describe("uninstall", () => {
     await api("POST", "/api/admin/plugins/stripe-gateway/install");
     const refused = await api<ErrorResponse>("DELETE", "/api/admin/plugins/core-utils");
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: "DEPENDENTS_INSTALLED", details: { dependents: ["stripe-gateway"] } });
+    expect(refused.body.error).toMatchObject({
+      code: "DEPENDENTS_INSTALLED",
+      details: { dependents: ["stripe-gateway"] },
+    });
     const res = await api<Transition>("DELETE", "/api/admin/plugins/core-utils?cascade=true");
     expect(res.status).toBe(200);
     expect(res.body.changed).toEqual(["stripe-gateway", "core-utils"]);

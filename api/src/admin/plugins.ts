@@ -17,7 +17,14 @@ import {
 import { pluginNotFound, versionsOf } from "../registry/index.ts";
 import * as routes from "./routes.ts";
 import { installedRow } from "./schemas.ts";
-import { availableViews, dependenciesViewOf, graphViewOf, healthViewOf, installationViewOf, type LastError } from "./views.ts";
+import {
+  availableViews,
+  dependenciesViewOf,
+  graphViewOf,
+  healthViewOf,
+  installationViewOf,
+  type LastError,
+} from "./views.ts";
 
 export const pluginsAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

@@ -17,10 +17,26 @@ import {
   transitionResult,
 } from "./schemas.ts";
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
 const errors = (...statuses: (400 | 404 | 409 | 422)[]) =>
   Object.fromEntries(
-    [401, 403, ...statuses].map((s) => [s, json(errorBodySchema, { 400: "Bad input", 401: "No or bad token", 403: "Role too low", 404: "Unknown plugin", 409: "Illegal transition or dependency problem", 422: "Invalid configuration" }[s] ?? "Error")]),
+    [401, 403, ...statuses].map((s) => [
+      s,
+      json(
+        errorBodySchema,
+        {
+          400: "Bad input",
+          401: "No or bad token",
+          403: "Role too low",
+          404: "Unknown plugin",
+          409: "Illegal transition or dependency problem",
+          422: "Invalid configuration",
+        }[s] ?? "Error",
+      ),
+    ]),
   );
 const security = [{ Bearer: [] }];
 const tags = ["Plugins"];
@@ -31,7 +47,10 @@ export const listAvailable = createRoute({
   tags,
   security,
   summary: "List available plugins",
-  responses: { 200: json(z.object({ plugins: z.array(availableView) }), "Every plugin in the catalogue, with this tenant's state"), ...errors() },
+  responses: {
+    200: json(z.object({ plugins: z.array(availableView) }), "Every plugin in the catalogue, with this tenant's state"),
+    ...errors(),
+  },
 });
 
 export const listInstalled = createRoute({
@@ -40,7 +59,10 @@ export const listInstalled = createRoute({
   tags,
   security,
   summary: "List installed plugins",
-  responses: { 200: json(z.object({ plugins: z.array(installationView) }), "This tenant's installed plugins"), ...errors() },
+  responses: {
+    200: json(z.object({ plugins: z.array(installationView) }), "This tenant's installed plugins"),
+    ...errors(),
+  },
 });
 
 export const dependencyGraph = createRoute({
@@ -59,7 +81,10 @@ export const getDetails = createRoute({
   security,
   summary: "Get plugin details",
   request: { params: slugParam },
-  responses: { 200: json(pluginDetails, "The plugin's manifest, versions and this tenant's installation"), ...errors(404) },
+  responses: {
+    200: json(pluginDetails, "The plugin's manifest, versions and this tenant's installation"),
+    ...errors(404),
+  },
 });
 
 export const install = createRoute({
@@ -68,7 +93,8 @@ export const install = createRoute({
   tags,
   security,
   summary: "Install plugin",
-  description: "Resolves dependencies and installs the plugin with any missing dependencies, granting their declared permissions.",
+  description:
+    "Resolves dependencies and installs the plugin with any missing dependencies, granting their declared permissions.",
   request: { params: slugParam, body: { content: { "application/json": { schema: installBody } }, required: false } },
   responses: { 201: json(installResult, "Installed"), ...errors(400, 404, 409, 422) },
 });
@@ -104,7 +130,10 @@ export const putConfig = createRoute({
   security,
   summary: "Update configuration",
   request: { params: slugParam, body: { content: { "application/json": { schema: configBody } }, required: true } },
-  responses: { 200: json(configView, "The stored configuration, sensitive values masked"), ...errors(400, 404, 409, 422) },
+  responses: {
+    200: json(configView, "The stored configuration, sensitive values masked"),
+    ...errors(400, 404, 409, 422),
+  },
 });
 
 export const getConfig = createRoute({

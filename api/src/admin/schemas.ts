@@ -17,9 +17,18 @@ export const cascadeQuery = z.object({
 
 export const installBody = z
   .object({
-    version: z.string().optional().openapi({ description: "A semver range; the highest version that resolves wins.", example: "^1.0.0" }),
-    config: z.record(z.string(), z.unknown()).optional().openapi({ description: "Initial configuration, checked against settings_schema." }),
-    install_dependencies: z.boolean().default(true).openapi({ description: "Install missing dependencies too, or refuse and name them." }),
+    version: z
+      .string()
+      .optional()
+      .openapi({ description: "A semver range; the highest version that resolves wins.", example: "^1.0.0" }),
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Initial configuration, checked against settings_schema." }),
+    install_dependencies: z
+      .boolean()
+      .default(true)
+      .openapi({ description: "Install missing dependencies too, or refuse and name them." }),
   })
   .strict()
   .openapi("InstallRequest");
@@ -54,7 +63,9 @@ export const availableView = z
     versions: z.array(z.string()),
     dependencies: pluginManifestSchema.shape.dependencies,
     permissions: permissionsSchema,
-    state: z.union([pluginState, z.literal("available")]).openapi({ description: "This tenant's state of the plugin." }),
+    state: z
+      .union([pluginState, z.literal("available")])
+      .openapi({ description: "This tenant's state of the plugin." }),
   })
   .openapi("AvailablePlugin");
 
@@ -71,7 +82,9 @@ export const pluginDetails = z
 export const transitionResult = z
   .object({
     plugin: installationView.nullable(),
-    changed: z.array(z.string()).openapi({ description: "Every plugin the transition changed, in the order it applied." }),
+    changed: z
+      .array(z.string())
+      .openapi({ description: "Every plugin the transition changed, in the order it applied." }),
   })
   .openapi("TransitionResult");
 
@@ -130,7 +143,12 @@ export const dependenciesView = z
 export const graphView = z
   .object({
     nodes: z.array(
-      z.object({ slug: z.string(), name: z.string(), version: z.string(), state: z.union([pluginState, z.literal("available")]) }),
+      z.object({
+        slug: z.string(),
+        name: z.string(),
+        version: z.string(),
+        state: z.union([pluginState, z.literal("available")]),
+      }),
     ),
     edges: z.array(z.object({ from: z.string(), to: z.string(), range: z.string(), satisfied: z.boolean() })),
   })
@@ -150,15 +168,14 @@ export type InstallationView = z.infer<typeof installationView>;
 export type AvailableView = z.infer<typeof availableView>;
 
 /** A row of the installed-plugins query, turned into the Installation view. */
-export const installedRow = z
-  .object({
-    slug: z.string(),
-    name: z.string(),
-    category: pluginCategory,
-    version: z.string(),
-    state: pluginState,
-    as_dependency: z.number().transform((n) => n === 1),
-    permissions: z.string().transform((text) => permissionsSchema.parse(JSON.parse(text))),
-    installed_at: z.string(),
-    updated_at: z.string(),
-  });
+export const installedRow = z.object({
+  slug: z.string(),
+  name: z.string(),
+  category: pluginCategory,
+  version: z.string(),
+  state: pluginState,
+  as_dependency: z.number().transform((n) => n === 1),
+  permissions: z.string().transform((text) => permissionsSchema.parse(JSON.parse(text))),
+  installed_at: z.string(),
+  updated_at: z.string(),
+});

@@ -1,11 +1,11 @@
 /** Builds the admin API's read models from the registry and a tenant's snapshot. */
 import semver from "semver";
+import { missingRequired } from "../config/index.ts";
 import type { InstalledPlugin, TenantSnapshot } from "../lifecycle/index.ts";
 import { installedDependents } from "../lifecycle/index.ts";
-import { missingRequired } from "../config/index.ts";
 import type { PluginVersion } from "../registry/index.ts";
-import { problemMessage, resolveDependencies } from "../resolver/index.ts";
 import { toCatalogue } from "../registry/index.ts";
+import { problemMessage, resolveDependencies } from "../resolver/index.ts";
 import type { AvailableView, DependencyNode, InstallationView } from "./schemas.ts";
 
 export function installationViewOf(p: InstalledPlugin): InstallationView {
@@ -58,7 +58,8 @@ export function dependenciesViewOf(snapshot: TenantSnapshot, slug: string) {
   });
   const chosen = new Map(resolution.ok ? resolution.order.map((p) => [p.slug, p.version]) : []);
   const manifests = new Map(snapshot.versions.map((v) => [`${v.slug}@${v.version}`, v.manifest]));
-  const rootVersion = installed?.version ?? chosen.get(slug) ?? snapshot.versions.find((v) => v.slug === slug)?.version ?? null;
+  const rootVersion =
+    installed?.version ?? chosen.get(slug) ?? snapshot.versions.find((v) => v.slug === slug)?.version ?? null;
 
   const tree = (of: string, version: string | null, path: Set<string>): DependencyNode[] => {
     const manifest = version ? manifests.get(`${of}@${version}`) : undefined;
@@ -105,7 +106,12 @@ export function graphViewOf(snapshot: TenantSnapshot) {
   const edges = nodes.flatMap((n) =>
     (manifests.get(`${n.slug}@${n.version}`)?.dependencies ?? []).map((d) => {
       const target = versionOf.get(d.name);
-      return { from: n.slug, to: d.name, range: d.version, satisfied: target !== undefined && semver.satisfies(target, d.version) };
+      return {
+        from: n.slug,
+        to: d.name,
+        range: d.version,
+        satisfied: target !== undefined && semver.satisfies(target, d.version),
+      };
     }),
   );
   return { nodes, edges };
@@ -123,11 +129,16 @@ const RECENT_ERROR_MS = 60 * 60 * 1000;
 
 export function healthViewOf(snapshot: TenantSnapshot, slug: string, lastError: LastError | null, now = Date.now()) {
   const p = snapshot.installed.get(slug);
-  if (!p) return { slug, state: "available" as const, status: "not_installed" as const, checks: [], last_error: lastError };
+  if (!p)
+    return { slug, state: "available" as const, status: "not_installed" as const, checks: [], last_error: lastError };
   const deps = p.manifest.dependencies.map((d) => {
     const have = snapshot.installed.get(d.name);
     const ok = have?.state === "active" && semver.satisfies(have.version, d.version);
-    return { name: `dependency:${d.name}`, ok, detail: have ? `${d.name}@${have.version} is ${have.state} (needs ${d.version})` : `${d.name} is not installed` };
+    return {
+      name: `dependency:${d.name}`,
+      ok,
+      detail: have ? `${d.name}@${have.version} is ${have.state} (needs ${d.version})` : `${d.name} is not installed`,
+    };
   });
   const missing = missingRequired(p.manifest.settings_schema, p.config);
   const checks = [
@@ -140,7 +151,12 @@ export function healthViewOf(snapshot: TenantSnapshot, slug: string, lastError: 
   ];
   const failing = checks.some((c) => !c.ok);
   const status =
-    p.state !== "active" ? ("inactive" as const) : failing ? ("unhealthy" as const) : lastError && now - Date.parse(lastError.at) < RECENT_ERROR_MS
-        ? ("degraded" as const) : ("healthy" as const);
+    p.state !== "active"
+      ? ("inactive" as const)
+      : failing
+        ? ("unhealthy" as const)
+        : lastError && now - Date.parse(lastError.at) < RECENT_ERROR_MS
+          ? ("degraded" as const)
+          : ("healthy" as const);
   return { slug, state: p.state, status, checks, last_error: lastError };
 }

@@ -24,7 +24,10 @@ export function requireRole(minimum: Role) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const { role } = c.get("principal");
     if (rank[role] < rank[minimum]) {
-      throw new AuthError("FORBIDDEN", `This needs the ${minimum} role; the token has ${role}.`, { required: minimum, role });
+      throw new AuthError("FORBIDDEN", `This needs the ${minimum} role; the token has ${role}.`, {
+        required: minimum,
+        role,
+      });
     }
     await next();
   });

@@ -13,11 +13,17 @@ export function errorResponse(error: Error, c: Context<AppEnv>): Response {
   const log = c.get("log");
   if (known) {
     const status = statusOf(known.code);
-    log?.[status >= 500 ? "error" : "info"]({ code: known.code, status, err: status >= 500 ? error : undefined }, known.message);
+    log?.[status >= 500 ? "error" : "info"](
+      { code: known.code, status, err: status >= 500 ? error : undefined },
+      known.message,
+    );
     return c.json(known.toBody(), status);
   }
   log?.error({ err: error }, "unhandled error");
-  const internal = new RequestError("INTERNAL", `Internal error; quote request id ${c.get("requestId")} when reporting it.`);
+  const internal = new RequestError(
+    "INTERNAL",
+    `Internal error; quote request id ${c.get("requestId")} when reporting it.`,
+  );
   return c.json(internal.toBody(), 500);
 }
 

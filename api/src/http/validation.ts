@@ -2,7 +2,12 @@
 import type { Hook } from "@hono/zod-openapi";
 import { describeIssues, fieldIssues, RequestError } from "../errors/index.ts";
 
-const prefixOf: Record<string, string | undefined> = { json: undefined, param: "path", query: "query", header: "header" };
+const prefixOf: Record<string, string | undefined> = {
+  json: undefined,
+  param: "path",
+  query: "query",
+  header: "header",
+};
 
 // biome-ignore lint/suspicious/noExplicitAny: the hook is generic over every route's input and env
 export const validationHook: Hook<any, any, any, any> = (result) => {

@@ -9,11 +9,20 @@ import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
 import { installedDependencies, knownSlug, readSnapshot } from "./snapshot.ts";
 
-export async function activatePlugin(scope: TenantScope, slug: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+export async function activatePlugin(
+  scope: TenantScope,
+  slug: string,
+  options: { cascade?: boolean } = {},
+): Promise<string[]> {
   const snapshot = await readSnapshot(scope.db, scope.tenantId);
   const plugin = await knownSlug(scope.db, snapshot, slug);
-  if (!plugin) throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, { slug, state: "available" });
-  if (plugin.state === "active") throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is already active.`, { slug, state: "active" });
+  if (!plugin)
+    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, {
+      slug,
+      state: "available",
+    });
+  if (plugin.state === "active")
+    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is already active.`, { slug, state: "active" });
 
   const inactive = installedDependencies(snapshot, slug).filter((d) => snapshot.installed.get(d)?.state !== "active");
   if (inactive.length > 0 && !options.cascade) {
@@ -26,7 +35,10 @@ export async function activatePlugin(scope: TenantScope, slug: string, options: 
 
   // dependencies before dependents
   const targets = new Set([...inactive, slug]);
-  const { order } = topologicalOrder([...targets], snapshot.edges.filter(([a, b]) => targets.has(a) && targets.has(b)));
+  const { order } = topologicalOrder(
+    [...targets],
+    snapshot.edges.filter(([a, b]) => targets.has(a) && targets.has(b)),
+  );
   const batch = new TransitionBatch(scope);
   for (const s of order) {
     const p = snapshot.installed.get(s);

@@ -32,7 +32,9 @@ export class TransitionBatch {
     this.guards.push(
       state === null
         ? db.prepare(`INSERT INTO transition_guards (ok) SELECT NOT EXISTS (${exists})`).bind(tenantId, slug)
-        : db.prepare(`INSERT INTO transition_guards (ok) SELECT EXISTS (${exists} AND state = ?)`).bind(tenantId, slug, state),
+        : db
+            .prepare(`INSERT INTO transition_guards (ok) SELECT EXISTS (${exists} AND state = ?)`)
+            .bind(tenantId, slug, state),
     );
     return this;
   }

@@ -19,7 +19,10 @@ async function installedOrThrow(scope: TenantScope, slug: string) {
   const installation = await findInstallation(scope.db, scope.tenantId, slug);
   if (installation) return installation;
   await versionsOf(scope.db, slug); // PLUGIN_NOT_FOUND for an unknown slug
-  throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, { slug, state: "available" });
+  throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, {
+    slug,
+    state: "available",
+  });
 }
 
 export async function getConfig(scope: TenantScope, slug: string): Promise<ConfigView> {
@@ -34,7 +37,11 @@ export async function getConfig(scope: TenantScope, slug: string): Promise<Confi
   };
 }
 
-export async function updateConfig(scope: TenantScope, slug: string, input: Record<string, unknown>): Promise<ConfigView> {
+export async function updateConfig(
+  scope: TenantScope,
+  slug: string,
+  input: Record<string, unknown>,
+): Promise<ConfigView> {
   const installation = await installedOrThrow(scope, slug);
   const { manifest } = await getPluginVersion(scope.db, slug, installation.version);
   const stored = await prepareConfig(manifest.settings_schema, input, installation.config, {
@@ -48,7 +55,10 @@ export async function updateConfig(scope: TenantScope, slug: string, input: Reco
     .bind(JSON.stringify(stored), now(), scope.tenantId, slug, installation.updated_at)
     .run();
   if (result.meta.changes !== 1) {
-    throw new LifecycleError("CONCURRENT_MODIFICATION", `${slug} changed while its configuration was being saved; nothing was changed. Retry.`);
+    throw new LifecycleError(
+      "CONCURRENT_MODIFICATION",
+      `${slug} changed while its configuration was being saved; nothing was changed. Retry.`,
+    );
   }
   scope.log.info({ plugin: slug, keys: Object.keys(stored) }, "plugin configuration updated");
   return {
@@ -59,4 +69,3 @@ export async function updateConfig(scope: TenantScope, slug: string, input: Reco
     missing_required: missingRequired(manifest.settings_schema, stored),
   };
 }
-

@@ -9,15 +9,27 @@ import { installedDependents, knownSlug, readSnapshot } from "./snapshot.ts";
 
 const list = (slugs: string[]) => slugs.join(", ");
 
-export async function deactivatePlugin(scope: TenantScope, slug: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+export async function deactivatePlugin(
+  scope: TenantScope,
+  slug: string,
+  options: { cascade?: boolean } = {},
+): Promise<string[]> {
   const snapshot = await readSnapshot(scope.db, scope.tenantId);
   const plugin = await knownSlug(scope.db, snapshot, slug);
-  if (!plugin) throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, { slug, state: "available" });
-  if (plugin.state !== "active") {
-    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is ${plugin.state}, not active; only an active plugin can be deactivated.`, {
+  if (!plugin)
+    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, {
       slug,
-      state: plugin.state,
+      state: "available",
     });
+  if (plugin.state !== "active") {
+    throw new LifecycleError(
+      "ILLEGAL_TRANSITION",
+      `${slug} is ${plugin.state}, not active; only an active plugin can be deactivated.`,
+      {
+        slug,
+        state: plugin.state,
+      },
+    );
   }
   const active = installedDependents(snapshot, slug).filter((p) => p.state === "active");
   if (active.length > 0 && !options.cascade) {
@@ -36,17 +48,29 @@ export async function deactivatePlugin(scope: TenantScope, slug: string, options
   return order;
 }
 
-export async function uninstallPlugin(scope: TenantScope, slug: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+export async function uninstallPlugin(
+  scope: TenantScope,
+  slug: string,
+  options: { cascade?: boolean } = {},
+): Promise<string[]> {
   const snapshot = await readSnapshot(scope.db, scope.tenantId);
   const plugin = await knownSlug(scope.db, snapshot, slug);
-  if (!plugin) throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, { slug, state: "available" });
+  if (!plugin)
+    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, {
+      slug,
+      state: "available",
+    });
   const dependents = installedDependents(snapshot, slug);
   if (!options.cascade) {
     if (plugin.state === "active") {
-      throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is active; deactivate it before uninstalling, or pass cascade=true.`, {
-        slug,
-        state: plugin.state,
-      });
+      throw new LifecycleError(
+        "ILLEGAL_TRANSITION",
+        `${slug} is active; deactivate it before uninstalling, or pass cascade=true.`,
+        {
+          slug,
+          state: plugin.state,
+        },
+      );
     }
     if (dependents.length > 0) {
       const names = dependents.map((p) => p.slug);

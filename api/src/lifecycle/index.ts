@@ -3,9 +3,15 @@
  * per tenant, each transition atomic in D1 and announced through the outbox.
  */
 export { activatePlugin } from "./activate.ts";
-export { type TenantScope } from "./commit.ts";
+export type { TenantScope } from "./commit.ts";
 export { type ConfigView, getConfig, updateConfig } from "./configure.ts";
 export { deactivatePlugin, uninstallPlugin } from "./deactivate.ts";
 export { LifecycleError, type LifecycleErrorCode } from "./errors.ts";
 export { type InstalledEntry, type InstallOptions, installPlugin } from "./install.ts";
-export { installedDependencies, installedDependents, type InstalledPlugin, readSnapshot, type TenantSnapshot } from "./snapshot.ts";
+export {
+  type InstalledPlugin,
+  installedDependencies,
+  installedDependents,
+  readSnapshot,
+  type TenantSnapshot,
+} from "./snapshot.ts";

@@ -5,12 +5,11 @@
  */
 import type { Permissions } from "@digital-commerce/plugin-sdk";
 import { prepareConfig } from "../config/index.ts";
-import { getPluginVersion, pluginNotFound } from "../registry/index.ts";
+import { getPluginVersion, pluginNotFound, toCatalogue } from "../registry/index.ts";
 import { problemMessage, type ResolutionProblem, resolveDependencies } from "../resolver/index.ts";
 import { now, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError, type LifecycleErrorCode } from "./errors.ts";
 import { readSnapshot } from "./snapshot.ts";
-import { toCatalogue } from "../registry/index.ts";
 
 export interface InstallOptions {
   /** A semver range of acceptable versions; the highest that resolves wins. */
@@ -33,15 +32,23 @@ const problemCodes: Record<ResolutionProblem["code"], LifecycleErrorCode> = {
   DEPENDENCY_CYCLE: "DEPENDENCY_CYCLE",
 };
 
-export async function installPlugin(scope: TenantScope, slug: string, options: InstallOptions = {}): Promise<InstalledEntry[]> {
+export async function installPlugin(
+  scope: TenantScope,
+  slug: string,
+  options: InstallOptions = {},
+): Promise<InstalledEntry[]> {
   const snapshot = await readSnapshot(scope.db, scope.tenantId);
   if (!snapshot.versions.some((v) => v.slug === slug)) throw await pluginNotFound(scope.db, slug);
   const already = snapshot.installed.get(slug);
   if (already) {
-    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is already installed (${already.state}, version ${already.version}).`, {
-      slug,
-      state: already.state,
-    });
+    throw new LifecycleError(
+      "ILLEGAL_TRANSITION",
+      `${slug} is already installed (${already.state}, version ${already.version}).`,
+      {
+        slug,
+        state: already.state,
+      },
+    );
   }
 
   const installedVersions = new Map([...snapshot.installed.values()].map((p) => [p.slug, p.version]));
@@ -53,9 +60,13 @@ export async function installPlugin(scope: TenantScope, slug: string, options: I
   if (!resolution.ok) {
     const [first] = resolution.problems;
     const messages = resolution.problems.map(problemMessage);
-    throw new LifecycleError(problemCodes[(first as ResolutionProblem).code], `Cannot install ${slug}: ${messages.join("; ")}`, {
-      problems: resolution.problems.map((p, i) => ({ ...p, message: messages[i] })),
-    });
+    throw new LifecycleError(
+      problemCodes[(first as ResolutionProblem).code],
+      `Cannot install ${slug}: ${messages.join("; ")}`,
+      {
+        problems: resolution.problems.map((p, i) => ({ ...p, message: messages[i] })),
+      },
+    );
   }
 
   const plan = resolution.order.filter((p) => !p.installed);
@@ -73,9 +84,15 @@ export async function installPlugin(scope: TenantScope, slug: string, options: I
   for (const step of plan) {
     const { manifest } = await getPluginVersion(scope.db, step.slug, step.version);
     const isRoot = step.slug === slug;
-    const config = isRoot && options.config
-      ? await prepareConfig(manifest.settings_schema, options.config, {}, { secret: scope.secret, tenantId: scope.tenantId, slug })
-      : {};
+    const config =
+      isRoot && options.config
+        ? await prepareConfig(
+            manifest.settings_schema,
+            options.config,
+            {},
+            { secret: scope.secret, tenantId: scope.tenantId, slug },
+          )
+        : {};
     const entry = { slug: step.slug, version: step.version, as_dependency: !isRoot, permissions: manifest.permissions };
     batch
       .expect(step.slug, null)
@@ -85,7 +102,16 @@ export async function installPlugin(scope: TenantScope, slug: string, options: I
             `INSERT INTO installations (tenant_id, slug, version, state, config, permissions, as_dependency, installed_at, updated_at)
              VALUES (?, ?, ?, 'installed', ?, ?, ?, ?, ?)`,
           )
-          .bind(scope.tenantId, step.slug, step.version, JSON.stringify(config), JSON.stringify(manifest.permissions), isRoot ? 0 : 1, now(), now()),
+          .bind(
+            scope.tenantId,
+            step.slug,
+            step.version,
+            JSON.stringify(config),
+            JSON.stringify(manifest.permissions),
+            isRoot ? 0 : 1,
+            now(),
+            now(),
+          ),
       )
       .emit("plugin_installed", step.slug, {
         plugin: { slug: step.slug, version: step.version },

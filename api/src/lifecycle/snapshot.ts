@@ -41,7 +41,11 @@ export async function readSnapshot(db: D1Database, tenantId: string): Promise<Te
 }
 
 /** The installed plugin, or PLUGIN_NOT_FOUND when no such plugin exists at all. */
-export async function knownSlug(db: D1Database, snapshot: TenantSnapshot, slug: string): Promise<InstalledPlugin | null> {
+export async function knownSlug(
+  db: D1Database,
+  snapshot: TenantSnapshot,
+  slug: string,
+): Promise<InstalledPlugin | null> {
   const installed = snapshot.installed.get(slug);
   if (installed) return installed;
   if (!snapshot.versions.some((v) => v.slug === slug)) throw await pluginNotFound(db, slug);

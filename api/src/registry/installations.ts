@@ -22,12 +22,18 @@ const installationRow = z.object({
 export type Installation = z.infer<typeof installationRow>;
 
 export async function listInstallations(db: D1Database, tenantId: string): Promise<Installation[]> {
-  const { results } = await db.prepare("SELECT * FROM installations WHERE tenant_id = ? ORDER BY slug").bind(tenantId).all();
+  const { results } = await db
+    .prepare("SELECT * FROM installations WHERE tenant_id = ? ORDER BY slug")
+    .bind(tenantId)
+    .all();
   return results.map((row) => installationRow.parse(row));
 }
 
 export async function findInstallation(db: D1Database, tenantId: string, slug: string): Promise<Installation | null> {
-  const row = await db.prepare("SELECT * FROM installations WHERE tenant_id = ? AND slug = ?").bind(tenantId, slug).first();
+  const row = await db
+    .prepare("SELECT * FROM installations WHERE tenant_id = ? AND slug = ?")
+    .bind(tenantId, slug)
+    .first();
   return row === null ? null : installationRow.parse(row);
 }
 

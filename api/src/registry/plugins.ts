@@ -70,14 +70,21 @@ export async function versionsOf(db: D1Database, slug: string): Promise<PluginVe
 }
 
 export async function getPluginVersion(db: D1Database, slug: string, version: string): Promise<PluginVersion> {
-  const row = await db.prepare("SELECT * FROM plugin_versions WHERE slug = ? AND version = ?").bind(slug, version).first();
+  const row = await db
+    .prepare("SELECT * FROM plugin_versions WHERE slug = ? AND version = ?")
+    .bind(slug, version)
+    .first();
   if (!row) {
     const versions = await versionsOf(db, slug);
-    throw new RegistryError("VERSION_NOT_FOUND", `${slug} has no version ${version}; available: ${versions.map((v) => v.version).join(", ")}.`, {
-      slug,
-      version,
-      available: versions.map((v) => v.version),
-    });
+    throw new RegistryError(
+      "VERSION_NOT_FOUND",
+      `${slug} has no version ${version}; available: ${versions.map((v) => v.version).join(", ")}.`,
+      {
+        slug,
+        version,
+        available: versions.map((v) => v.version),
+      },
+    );
   }
   return versionRow.parse(row);
 }
@@ -88,7 +95,10 @@ function sortNewestFirst(rows: PluginVersion[]): PluginVersion[] {
 
 /** The catalogue in the resolver's terms. */
 export function toCatalogue(versions: readonly PluginVersion[]): Catalogue {
-  const catalogue = new Map<string, { slug: string; version: string; dependencies: PluginManifest["dependencies"] }[]>();
+  const catalogue = new Map<
+    string,
+    { slug: string; version: string; dependencies: PluginManifest["dependencies"] }[]
+  >();
   for (const v of versions) {
     const entries = catalogue.get(v.slug) ?? [];
     entries.push({ slug: v.slug, version: v.version, dependencies: v.manifest.dependencies });

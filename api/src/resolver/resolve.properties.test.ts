@@ -52,7 +52,11 @@ const multiVersionCatalogue = slugs(8).chain((nodes) => {
     const any = fc.record({ name: fc.constantFrom(...nodes), version: range });
     if (later.length === 0) return fc.oneof({ weight: 9, arbitrary: fc.constant([]) }, fc.array(any, { maxLength: 1 }));
     const forward = fc.record({ name: fc.constantFrom(...later), version: range });
-    return fc.array(fc.oneof({ weight: 12, arbitrary: forward }, any), { maxLength: 3 });
+    // The root always needs something, or most runs would resolve to the root alone.
+    return fc.array(fc.oneof({ weight: 12, arbitrary: forward }, any), {
+      minLength: index === 0 ? 1 : 0,
+      maxLength: 3,
+    });
   };
   const versionsOfSlug = (slug: string, index: number) =>
     fc.array(fc.record({ slug: fc.constant(slug), version, dependencies: dependencies(index) }), {

@@ -9,7 +9,10 @@ export const tenantSchema = z.object({
 });
 export type Tenant = z.infer<typeof tenantSchema>;
 
-export async function createTenant(db: D1Database, input: { slug: string; name: string; id?: string }): Promise<Tenant> {
+export async function createTenant(
+  db: D1Database,
+  input: { slug: string; name: string; id?: string },
+): Promise<Tenant> {
   const id = input.id ?? `tenant_${crypto.randomUUID()}`;
   await db.prepare("INSERT INTO tenants (id, slug, name) VALUES (?, ?, ?)").bind(id, input.slug, input.name).run();
   return { id, slug: input.slug, name: input.name, settings: {} };
