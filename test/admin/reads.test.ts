@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ErrorResponse, givenPlugin, givenReferencePlugins, givenTenant } from "../helpers.ts";
 
@@ -187,5 +187,31 @@ describe("API description", () => {
     const res = await SELF.fetch("http://commerce.test/api/docs");
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("/api/openapi.json");
+  });
+});
+
+describe("read views", () => {
+  it("show a change made through the API on the very next read", async () => {
+    const { api } = await givenTenant();
+    expect((await api<{ plugins: unknown[] }>("GET", "/api/admin/plugins/installed")).body.plugins).toEqual([]);
+    await api("POST", "/api/admin/plugins/core-utils/install");
+    const after = await api<{ plugins: { slug: string }[] }>("GET", "/api/admin/plugins/installed");
+    expect(after.body.plugins.map((p) => p.slug)).toEqual(["core-utils"]);
+  });
+
+  it("read D1 afresh when the client sends Cache-Control: no-cache", async () => {
+    const { tenant, tokens, api } = await givenTenant();
+    await api("GET", "/api/admin/plugins/installed");
+    // a change another isolate made: this isolate's cache has not seen it
+    await env.DB.prepare(
+      "INSERT INTO installations (tenant_id, slug, version, state) VALUES (?, 'core-utils', '1.2.0', 'installed')",
+    )
+      .bind(tenant.id)
+      .run();
+    const res = await SELF.fetch("http://commerce.test/api/admin/plugins/installed", {
+      headers: { authorization: `Bearer ${tokens.viewer}`, "cache-control": "no-cache" },
+    });
+    const body = (await res.json()) as { plugins: { slug: string }[] };
+    expect(body.plugins.map((p) => p.slug)).toEqual(["core-utils"]);
   });
 });

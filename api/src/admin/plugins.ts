@@ -15,6 +15,7 @@ import {
   updateConfig,
 } from "../lifecycle/index.ts";
 import { pluginNotFound, versionsOf } from "../registry/index.ts";
+import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
 import * as routes from "./routes.ts";
 import { installedRow } from "./schemas.ts";
 import {
@@ -38,30 +39,49 @@ function scopeOf(c: Context<AppEnv>): TenantScope {
   };
 }
 
-/** Viewers read; changes need admin or owner. */
-pluginsAdmin.on(["POST", "PUT", "DELETE"], "*", requireRole("admin"));
-
-pluginsAdmin.openapi(routes.listAvailable, async (c) => {
-  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
-  return c.json({ plugins: availableViews(snapshot) }, 200);
+/** Viewers read; changes need admin or owner, and drop this tenant's cached views. */
+pluginsAdmin.on(["POST", "PUT", "DELETE"], "*", requireRole("admin"), async (c, next) => {
+  try {
+    await next();
+  } finally {
+    forgetTenant(c.get("principal").tenantId);
+  }
 });
 
-pluginsAdmin.openapi(routes.listInstalled, async (c) => {
-  const { results } = await c.env.DB.prepare(
-    `SELECT i.slug, i.version, i.state, i.as_dependency, i.permissions, i.installed_at, i.updated_at,
-            json_extract(v.manifest, '$.name') AS name, json_extract(v.manifest, '$.category') AS category
-       FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
-      WHERE i.tenant_id = ? ORDER BY i.slug`,
-  )
-    .bind(c.get("principal").tenantId)
-    .all();
-  const plugins = z.array(installedRow).parse(results);
+/** A read view of the calling tenant, from the read cache unless the client asks for a fresh one. */
+function view<T>(c: Context<AppEnv>, name: string, load: (tenantId: string) => Promise<T>): Promise<T> {
+  const tenantId = c.get("principal").tenantId;
+  const fresh = wantsFresh(c.req.header("cache-control"), c.req.header("pragma"));
+  return cachedRead(tenantId, name, fresh, () => load(tenantId));
+}
+
+pluginsAdmin.openapi(routes.listAvailable, async (c) => {
+  const plugins = await view(c, "available", async (tenantId) =>
+    availableViews(await readSnapshot(c.env.DB, tenantId)),
+  );
   return c.json({ plugins }, 200);
 });
 
+pluginsAdmin.openapi(routes.listInstalled, async (c) => {
+  const plugins = await view(c, "installed", (tenantId) => installedViews(c.env.DB, tenantId));
+  return c.json({ plugins }, 200);
+});
+
+async function installedViews(db: D1Database, tenantId: string) {
+  const { results } = await db
+    .prepare(
+      `SELECT i.slug, i.version, i.state, i.as_dependency, i.permissions, i.installed_at, i.updated_at,
+            json_extract(v.manifest, '$.name') AS name, json_extract(v.manifest, '$.category') AS category
+       FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
+      WHERE i.tenant_id = ? ORDER BY i.slug`,
+    )
+    .bind(tenantId)
+    .all();
+  return z.array(installedRow).parse(results);
+}
+
 pluginsAdmin.openapi(routes.dependencyGraph, async (c) => {
-  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
-  return c.json(graphViewOf(snapshot), 200);
+  return c.json(await view(c, "graph", async (tenantId) => graphViewOf(await readSnapshot(c.env.DB, tenantId))), 200);
 });
 
 pluginsAdmin.openapi(routes.getDetails, async (c) => {

@@ -47,10 +47,14 @@ const multiVersionCatalogue = slugs(8).chain((nodes) => {
     { weight: 3, arbitrary: fc.constantFrom("^1.1.0", "<1.2.0", "~1.0.0") },
     { weight: 1, arbitrary: fc.constantFrom("^2.0.0", "^2.1.0-beta.0", "^3.0.0") },
   );
-  const dependencies = (index: number) => {
+  const dependencies = (index: number): fc.Arbitrary<CatalogueEntry["dependencies"]> => {
     const later = nodes.slice(index + 1);
     const any = fc.record({ name: fc.constantFrom(...nodes), version: range });
-    if (later.length === 0) return fc.oneof({ weight: 9, arbitrary: fc.constant([]) }, fc.array(any, { maxLength: 1 }));
+    if (later.length === 0)
+      return fc.oneof(
+        { weight: 9, arbitrary: fc.constant<CatalogueEntry["dependencies"]>([]) },
+        fc.array(any, { maxLength: 1 }),
+      );
     const forward = fc.record({ name: fc.constantFrom(...later), version: range });
     // The root always needs something, or most runs would resolve to the root alone.
     return fc.array(fc.oneof({ weight: 12, arbitrary: forward }, any), {
@@ -58,7 +62,7 @@ const multiVersionCatalogue = slugs(8).chain((nodes) => {
       maxLength: 3,
     });
   };
-  const versionsOfSlug = (slug: string, index: number) =>
+  const versionsOfSlug = (slug: string, index: number): fc.Arbitrary<CatalogueEntry[]> =>
     fc.array(fc.record({ slug: fc.constant(slug), version, dependencies: dependencies(index) }), {
       minLength: 1,
       maxLength: 3,

@@ -1,0 +1,65 @@
+// Prepares local state (migrations, demo seed) and starts both Workers with `wrangler dev`,
+// for `npm run dev` and for the benchmarks, which run the same platform in a state folder of their own.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadManifests, root } from "./plugins.mjs";
+import { newToken, seedSql } from "./seed.mjs";
+import { wranglerSpawn, wranglerSync } from "./wrangler.mjs";
+
+const persistArgs = (persistTo) => (persistTo ? ["--persist-to", persistTo] : []);
+
+/** The encryption key for sensitive plugin settings; production sets it with `wrangler secret put`. */
+export function ensureDevVars() {
+  const devVars = join(root, ".dev.vars");
+  if (!existsSync(devVars)) writeFileSync(devVars, `CONFIG_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}\n`);
+}
+
+/** Applies migrations and seeds the demo tenant, its owner token and every plugin; returns the token and manifests. */
+export async function prepareLocalState({ persistTo, token = newToken() } = {}) {
+  ensureDevVars();
+  wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], {
+    env: { ...process.env, CI: "true" },
+  });
+  const manifests = await loadManifests();
+  const seedFile = join(mkdtempSync(join(tmpdir(), "dcp-seed-")), "seed.sql");
+  writeFileSync(seedFile, seedSql({ token, manifests }));
+  wranglerSync(["d1", "execute", "DB", "--local", "--file", seedFile, ...persistArgs(persistTo)]);
+  return { token, manifests };
+}
+
+/** Starts the API and consumer Workers in one wrangler process. */
+export function startPlatform({ port, persistTo, extraArgs = [], stdio = "inherit" }) {
+  return wranglerSpawn(
+    [
+      "dev",
+      "-c",
+      "wrangler.toml",
+      "-c",
+      "consumers/wrangler.toml",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      ...persistArgs(persistTo),
+      ...extraArgs,
+    ],
+    { stdio },
+  );
+}
+
+/** Resolves once /healthz answers, or rejects after `timeoutMs`. */
+export async function waitUntilReady(baseUrl, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the platform did not answer ${baseUrl}/healthz within ${timeoutMs} ms`);
+}
