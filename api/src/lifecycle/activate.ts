@@ -7,20 +7,14 @@ import { assertComplete } from "../config/index.ts";
 import { topologicalOrder } from "../resolver/index.ts";
 import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
-import { installedDependencies, knownSlug, readSnapshot } from "./snapshot.ts";
+import { installedDependencies, readInstalled } from "./snapshot.ts";
 
 export async function activatePlugin(
   scope: TenantScope,
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<string[]> {
-  const snapshot = await readSnapshot(scope.db, scope.tenantId);
-  const plugin = await knownSlug(scope.db, snapshot, slug);
-  if (!plugin)
-    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, {
-      slug,
-      state: "available",
-    });
+  const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
   if (plugin.state === "active")
     throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is already active.`, { slug, state: "active" });
 

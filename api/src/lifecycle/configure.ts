@@ -5,7 +5,7 @@
 import { assertComplete, maskedConfig, missingRequired, prepareConfig, sensitiveKeys } from "../config/index.ts";
 import { findInstallation, getPluginVersion, versionsOf } from "../registry/index.ts";
 import { now, type TenantScope } from "./commit.ts";
-import { LifecycleError } from "./errors.ts";
+import { LifecycleError, notInstalled } from "./errors.ts";
 
 export interface ConfigView {
   slug: string;
@@ -19,10 +19,7 @@ async function installedOrThrow(scope: TenantScope, slug: string) {
   const installation = await findInstallation(scope.db, scope.tenantId, slug);
   if (installation) return installation;
   await versionsOf(scope.db, slug); // PLUGIN_NOT_FOUND for an unknown slug
-  throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, {
-    slug,
-    state: "available",
-  });
+  throw notInstalled(slug);
 }
 
 export async function getConfig(scope: TenantScope, slug: string): Promise<ConfigView> {

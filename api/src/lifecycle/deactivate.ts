@@ -5,7 +5,7 @@
  */
 import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
-import { installedDependents, knownSlug, readSnapshot } from "./snapshot.ts";
+import { installedDependents, readInstalled } from "./snapshot.ts";
 
 const list = (slugs: string[]) => slugs.join(", ");
 
@@ -14,13 +14,7 @@ export async function deactivatePlugin(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<string[]> {
-  const snapshot = await readSnapshot(scope.db, scope.tenantId);
-  const plugin = await knownSlug(scope.db, snapshot, slug);
-  if (!plugin)
-    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, {
-      slug,
-      state: "available",
-    });
+  const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
   if (plugin.state !== "active") {
     throw new LifecycleError(
       "ILLEGAL_TRANSITION",
@@ -53,13 +47,7 @@ export async function uninstallPlugin(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<string[]> {
-  const snapshot = await readSnapshot(scope.db, scope.tenantId);
-  const plugin = await knownSlug(scope.db, snapshot, slug);
-  if (!plugin)
-    throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant.`, {
-      slug,
-      state: "available",
-    });
+  const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
   const dependents = installedDependents(snapshot, slug);
   if (!options.cascade) {
     if (plugin.state === "active") {

@@ -13,3 +13,11 @@ export type LifecycleErrorCode =
   | "CONCURRENT_MODIFICATION"
   | "LIFECYCLE_CALLBACK_FAILED";
 export class LifecycleError extends PlatformError<LifecycleErrorCode> {}
+
+/** The one way a transition on a plugin the tenant does not have is refused. */
+export function notInstalled(slug: string): LifecycleError {
+  return new LifecycleError("ILLEGAL_TRANSITION", `${slug} is not installed for this tenant; install it first.`, {
+    slug,
+    state: "available",
+  });
+}

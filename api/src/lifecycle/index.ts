@@ -12,6 +12,7 @@ export {
   type InstalledPlugin,
   installedDependencies,
   installedDependents,
+  readInstalled,
   readSnapshot,
   type TenantSnapshot,
 } from "./snapshot.ts";

@@ -11,6 +11,7 @@ import {
   pluginNotFound,
 } from "../registry/index.ts";
 import { dependentsOf } from "../resolver/index.ts";
+import { notInstalled } from "./errors.ts";
 
 export interface InstalledPlugin extends Installation {
   manifest: PluginManifest;
@@ -40,16 +41,20 @@ export async function readSnapshot(db: D1Database, tenantId: string): Promise<Te
   return { versions, installed, edges };
 }
 
-/** The installed plugin, or PLUGIN_NOT_FOUND when no such plugin exists at all. */
-export async function knownSlug(
+/**
+ * The tenant's snapshot and its installation of `slug`: PLUGIN_NOT_FOUND when no
+ * such plugin exists at all, ILLEGAL_TRANSITION when the tenant does not have it.
+ */
+export async function readInstalled(
   db: D1Database,
-  snapshot: TenantSnapshot,
+  tenantId: string,
   slug: string,
-): Promise<InstalledPlugin | null> {
-  const installed = snapshot.installed.get(slug);
-  if (installed) return installed;
+): Promise<{ snapshot: TenantSnapshot; plugin: InstalledPlugin }> {
+  const snapshot = await readSnapshot(db, tenantId);
+  const plugin = snapshot.installed.get(slug);
+  if (plugin) return { snapshot, plugin };
   if (!snapshot.versions.some((v) => v.slug === slug)) throw await pluginNotFound(db, slug);
-  return null;
+  throw notInstalled(slug);
 }
 
 /** Installed plugins that depend on `slug`, directly or through others. */
