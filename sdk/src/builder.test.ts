@@ -42,6 +42,8 @@ describe("plugin builder", () => {
       webhooks: [{ path: "/webhooks/stripe" }],
       settings_schema: { api_key: { type: "string", label: "API Key", required: true, sensitive: true } },
       permissions: { network: [], capabilities: [] },
+      limits: {},
+      migrations: [],
     });
   });
 
@@ -62,7 +64,9 @@ describe("plugin builder", () => {
       .setting("api_key", { type: "string", label: "API Key", required: true, sensitive: true })
       .setting("capture", { type: "boolean", label: "Capture immediately", default: true })
       .permission({ network: ["api.stripe.com"], capabilities: ["http"] })
-      .permission({ capabilities: ["cache"] })
+      .permission({ capabilities: ["cache", "db"] })
+      .limits({ timeout_ms: 2000, sub_requests: 3 })
+      .migration("0001_init", "CREATE TABLE charges (id TEXT PRIMARY KEY)")
       .settingsComponent("src/admin/Settings.tsx")
       .widget({ id: "stripe-revenue", component: "src/admin/RevenueWidget.tsx", dashboard: "analytics" })
       .build();
@@ -96,7 +100,9 @@ describe("plugin builder", () => {
         api_key: { type: "string", label: "API Key", required: true, sensitive: true },
         capture: { type: "boolean", label: "Capture immediately", required: false, sensitive: false, default: true },
       },
-      permissions: { network: ["api.stripe.com"], capabilities: ["http", "cache"] },
+      permissions: { network: ["api.stripe.com"], capabilities: ["http", "cache", "db"] },
+      limits: { timeout_ms: 2000, sub_requests: 3 },
+      migrations: [{ id: "0001_init", sql: "CREATE TABLE charges (id TEXT PRIMARY KEY)" }],
       admin_ui: {
         settings_component: "src/admin/Settings.tsx",
         widgets: [{ id: "stripe-revenue", component: "src/admin/RevenueWidget.tsx", dashboard: "analytics" }],

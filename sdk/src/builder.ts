@@ -7,7 +7,9 @@ import type { HookName } from "./hooks/catalogue.ts";
 import {
   type Capability,
   type HttpMethod,
+  type Migration,
   type PluginCategory,
+  type PluginLimits,
   type PluginManifest,
   type PluginManifestInput,
   pluginManifestSchema,
@@ -62,6 +64,8 @@ export class PluginBuilder {
   readonly #capabilities: Capability[] = [];
   #settingsComponent: string | undefined;
   readonly #widgets: WidgetInput[] = [];
+  #limits: PluginLimits = {};
+  readonly #migrations: Migration[] = [];
   // Problems the schema cannot see once the builder has turned calls into a manifest.
   readonly #problems: ManifestProblem[] = [];
 
@@ -207,6 +211,31 @@ export class PluginBuilder {
    *   .permission({ network: ["api.stripe.com"], capabilities: ["http"] })
    *   .permission({ capabilities: ["cache"] });
    */
+  /**
+   * Asks the sandbox for tighter per-call limits than the platform's caps.
+   *
+   * @example
+   * createPlugin("Fast", "fast").limits({ timeout_ms: 500, sub_requests: 2 });
+   */
+  limits(limits: PluginLimits): this {
+    this.#limits = { ...this.#limits, ...limits };
+    return this;
+  }
+
+  /**
+   * Adds a schema migration of the plugin's own database (needs the `db` capability).
+   * Migrations run once each, in the order declared, when a tenant installs the plugin.
+   *
+   * @example
+   * createPlugin("Notes", "notes")
+   *   .permission({ capabilities: ["db"] })
+   *   .migration("0001_init", "CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+   */
+  migration(id: string, sql: string): this {
+    this.#migrations.push({ id, sql });
+    return this;
+  }
+
   permission(grant: PermissionGrant): this {
     addNew(this.#network, grant.network ?? []);
     addNew(this.#capabilities, grant.capabilities ?? []);
@@ -265,6 +294,8 @@ export class PluginBuilder {
       webhooks: this.#webhooks,
       settings_schema: Object.fromEntries(this.#settings),
       permissions: { network: this.#network, capabilities: this.#capabilities },
+      limits: this.#limits,
+      migrations: this.#migrations,
       ...(hasAdminUi
         ? {
             admin_ui: {

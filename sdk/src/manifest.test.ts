@@ -65,6 +65,8 @@ describe("plugin manifest", () => {
       webhooks: [],
       settings_schema: {},
       permissions: { network: [], capabilities: [] },
+      limits: {},
+      migrations: [],
     });
   });
 

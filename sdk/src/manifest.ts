@@ -133,6 +133,25 @@ export const permissionsSchema = z.object({
   capabilities: z.array(capability).default([]),
 });
 
+/**
+ * What a plugin asks of the sandbox per call. The platform caps each (a plugin may
+ * ask for less, never more); the caps are in the platform's sandbox limits.
+ */
+export const limitsSchema = z.object({
+  /** Wall-clock time of one call, in milliseconds. */
+  timeout_ms: z.number().int().positive().max(30_000).optional(),
+  /** CPU time of one call, in milliseconds (enforced by the runtime in production). */
+  cpu_ms: z.number().int().positive().max(30_000).optional(),
+  /** Outbound requests one call may make. */
+  sub_requests: z.number().int().nonnegative().max(1_000).optional(),
+});
+
+/** A schema migration of the plugin's own database, applied once, in order, at install and on upgrade. */
+export const migrationSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a file-name-like id such as 0001_init"),
+  sql: z.string().min(1),
+});
+
 export const pluginManifestSchema = z
   .object({
     name: z.string().min(1).max(100),
@@ -150,6 +169,8 @@ export const pluginManifestSchema = z
     admin_ui: adminUiSchema.optional(),
     settings_schema: z.record(settingKey, settingSpecSchema).default({}),
     permissions: permissionsSchema.default({ network: [], capabilities: [] }),
+    limits: limitsSchema.default({}),
+    migrations: z.array(migrationSchema).default([]),
   })
   .superRefine((m, ctx) => {
     m.dependencies.forEach((d, i) => {
@@ -194,6 +215,20 @@ export const pluginManifestSchema = z
         });
       }
     }
+    const migrationIds = new Set<string>();
+    m.migrations.forEach((mig, i) => {
+      if (migrationIds.has(mig.id)) {
+        ctx.addIssue({ code: "custom", path: ["migrations", i, "id"], message: `"${mig.id}" is declared twice` });
+      }
+      migrationIds.add(mig.id);
+    });
+    if (m.migrations.length > 0 && !m.permissions.capabilities.includes("db")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["permissions", "capabilities"],
+        message: 'declares database migrations but not the "db" capability they need',
+      });
+    }
     const widgetIds = new Set<string>();
     m.admin_ui?.widgets.forEach((w, i) => {
       if (widgetIds.has(w.id)) {
@@ -221,3 +256,5 @@ export type SettingSpecInput = z.input<typeof settingSpecSchema>;
 export type SettingsSchema = PluginManifest["settings_schema"];
 export type Permissions = z.infer<typeof permissionsSchema>;
 export type HttpMethod = z.infer<typeof httpMethod>;
+export type PluginLimits = z.infer<typeof limitsSchema>;
+export type Migration = z.infer<typeof migrationSchema>;

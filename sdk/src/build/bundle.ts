@@ -1,0 +1,117 @@
+/**
+ * Bundles a plugin folder into one ES module for a Dynamic Worker: the handler
+ * modules its manifest names, its optional lifecycle callbacks (lifecycle.ts),
+ * and the SDK's isolate entrypoint, with the validated manifest inlined as JSON
+ * so the schema library stays out of the isolate. Runs in Node, with esbuild.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { type PluginManifest, pluginManifestSchema } from "../manifest.ts";
+
+export interface PluginBundle {
+  manifest: PluginManifest;
+  /** The bundle: one ES module whose default export is the plugin's entrypoint class. */
+  code: string;
+  /** SHA-256 of `code`, hex: the bundle's identity in storage and in isolate ids. */
+  hash: string;
+}
+
+export class BundleError extends Error {
+  // plain fields, not parameter properties: Node runs this file by stripping types only
+  readonly dir: string;
+  readonly problems: { file?: string; message: string }[];
+
+  constructor(dir: string, problems: { file?: string; message: string }[]) {
+    super(`Cannot bundle ${dir}:\n${problems.map((p) => `  - ${p.file ? `${p.file}: ` : ""}${p.message}`).join("\n")}`);
+    this.name = "BundleError";
+    this.dir = dir;
+    this.problems = problems;
+  }
+}
+
+const runtimeEntry = resolve(import.meta.dirname, "../runtime/index.ts");
+
+/** Evaluates `manifest.ts` in Node (bundled, so its SDK imports resolve) and validates what it exports. */
+export async function loadManifest(dir: string): Promise<PluginManifest> {
+  const file = join(dir, "manifest.ts");
+  if (!existsSync(file)) throw new BundleError(dir, [{ file: "manifest.ts", message: "is missing" }]);
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]?.text ?? "";
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as {
+    manifest?: unknown;
+  };
+  if (mod.manifest === undefined) {
+    throw new BundleError(dir, [{ file: "manifest.ts", message: 'does not export "manifest"' }]);
+  }
+  return pluginManifestSchema.parse(mod.manifest);
+}
+
+/** Every module path the manifest names as a handler. */
+export function handlerPaths(manifest: PluginManifest): string[] {
+  const paths = [
+    ...manifest.hooks.map((h) => h.handler),
+    ...manifest.api_endpoints.map((e) => e.handler),
+    ...manifest.webhooks.flatMap((w) => (w.handler ? [w.handler] : [])),
+  ];
+  return [...new Set(paths)].sort();
+}
+
+/**
+ * Bundles the plugin in `dir`.
+ *
+ * @example
+ * const { manifest, code, hash } = await bundlePlugin("plugins/stripe-gateway");
+ */
+export async function bundlePlugin(dir: string): Promise<PluginBundle> {
+  const root = resolve(dir);
+  const manifest = await loadManifest(root);
+  const paths = handlerPaths(manifest);
+  const missing = paths.filter((p) => !existsSync(join(root, p)));
+  if (missing.length > 0) {
+    throw new BundleError(
+      root,
+      missing.map((file) => ({ file, message: "is named as a handler in the manifest but does not exist" })),
+    );
+  }
+  const hasLifecycle = existsSync(join(root, "lifecycle.ts"));
+  const entry = [
+    `import { definePluginWorker } from ${JSON.stringify(runtimeEntry)};`,
+    // default imports: esbuild refuses a handler module without a default export
+    ...paths.map((p, i) => `import h${i} from ${JSON.stringify(`./${p}`)};`),
+    hasLifecycle ? `import * as lifecycle from "./lifecycle.ts";` : "const lifecycle = {};",
+    `const manifest = ${JSON.stringify(manifest)};`,
+    `const handlers = { ${paths.map((p, i) => `${JSON.stringify(p)}: h${i}`).join(", ")} };`,
+    "export default definePluginWorker({ manifest, handlers, lifecycle });",
+  ].join("\n");
+  const result = await build({
+    stdin: { contents: entry, resolveDir: root, sourcefile: "plugin-entry.js", loader: "js" },
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2023",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    write: false,
+    logLevel: "silent",
+    legalComments: "none",
+  });
+  if (result.errors.length > 0) {
+    throw new BundleError(
+      root,
+      result.errors.map((m) => ({ file: m.location?.file, message: m.text })),
+    );
+  }
+  const code = result.outputFiles[0]?.text ?? "";
+  const hash = createHash("sha256").update(code).digest("hex");
+  return { manifest, code, hash };
+}

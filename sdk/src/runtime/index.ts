@@ -1,0 +1,17 @@
+/** What runs inside a plugin isolate: the entrypoint wrapper and the platform/plugin contract. */
+export { buildContext } from "./context.ts";
+export type {
+  CacheBinding,
+  CapabilityEnv,
+  DbBinding,
+  DbTransactionBinding,
+  EventsBinding,
+  Invocation,
+  LifecycleName,
+  LogBinding,
+  LogLevel,
+  PluginWorkerApi,
+  StorageBinding,
+} from "./protocol.ts";
+export { lifecycleNames } from "./protocol.ts";
+export { definePluginWorker, type PluginWorkerDefinition } from "./worker.ts";

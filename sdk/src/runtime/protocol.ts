@@ -1,0 +1,73 @@
+/**
+ * The contract between the platform and a plugin isolate: what each call carries,
+ * and the capability bindings the platform may put in the isolate's env. Only the
+ * capabilities a tenant granted are present; the rest do not exist in the isolate.
+ */
+import type { Row, TenantInfo } from "../types.ts";
+
+/** What the platform sends with every call into a plugin isolate. */
+export interface Invocation {
+  tenant: TenantInfo;
+  plugin: { id: string; slug: string; version: string; config: Record<string, unknown> };
+  /** Stable across retries of the same delivery, for idempotent calls to external APIs. */
+  idempotency_key?: string;
+  trace_id?: string;
+}
+
+/** A database handed into a transaction callback. */
+export interface DbTransactionBinding {
+  query(sql: string, params: unknown[]): Promise<Row[]>;
+}
+
+export interface DbBinding {
+  query(sql: string, params: unknown[]): Promise<Row[]>;
+  transaction(callback: (tx: DbTransactionBinding) => Promise<unknown>): Promise<unknown>;
+}
+
+export interface CacheBinding {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttl?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface StorageBinding {
+  upload(key: string, data: ArrayBuffer, metadata?: Record<string, string>): Promise<string>;
+  download(key: string): Promise<ArrayBuffer>;
+  delete(key: string): Promise<void>;
+}
+
+export interface EventsBinding {
+  emit(event: string, data: unknown): Promise<void>;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface LogBinding {
+  write(
+    level: LogLevel,
+    message: string,
+    meta?: Record<string, unknown>,
+    error?: { name: string; message: string },
+  ): void;
+}
+
+/** The isolate's env: capability stubs by name, plus whether outbound HTTP was granted. */
+export interface CapabilityEnv {
+  DB?: DbBinding;
+  CACHE?: CacheBinding;
+  STORAGE?: StorageBinding;
+  EVENTS?: EventsBinding;
+  LOG?: LogBinding;
+  /** Present when the plugin holds the `http` capability; requests still pass the platform's egress gate. */
+  HTTP?: true;
+}
+
+/** The RPC surface every plugin isolate exposes to the platform. */
+export interface PluginWorkerApi {
+  runHook(handler: string, payload: unknown, invocation: Invocation): Promise<unknown>;
+  handleRequest(handler: string, request: Request, invocation: Invocation): Promise<Response>;
+  runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean>;
+}
+
+export const lifecycleNames = ["onInstall", "onActivate", "onDeactivate", "onUninstall"] as const;
+export type LifecycleName = (typeof lifecycleNames)[number];
