@@ -4,15 +4,24 @@ import { env, SELF } from "cloudflare:test";
 import { createPlugin, type PluginManifest } from "@digital-commerce/plugin-sdk";
 import { issueToken, type Role } from "../api/src/auth/index.ts";
 import { registerPlugin } from "../api/src/registry/index.ts";
+import { publishPlugin } from "../api/src/sandbox/index.ts";
 import { createTenant } from "../api/src/tenants/index.ts";
 
 const plugins = import.meta.glob<{ manifest: PluginManifest }>("../plugins/*/manifest.ts", { eager: true });
 
-/** The reference plugins under plugins/, registered as `npm run dev` registers them. */
+/** The reference plugins under plugins/, published (bundle and manifest) as `npm run dev` publishes them. */
 export async function givenReferencePlugins(): Promise<PluginManifest[]> {
   const manifests = Object.values(plugins).map((m) => m.manifest);
-  for (const m of manifests) await registerPlugin(env.DB, m);
+  for (const m of manifests) await givenPublished(m.slug);
   return manifests;
+}
+
+/** Publishes the bundle of plugins/<name> or test/fixtures/plugins/<name>, built by vitest.config.ts. */
+export async function givenPublished(name: string): Promise<PluginManifest> {
+  const bundle = env.TEST_PLUGIN_BUNDLES[name];
+  if (!bundle) throw new Error(`no plugin folder "${name}" was bundled; see vitest.config.ts`);
+  await publishPlugin(env, bundle);
+  return bundle.manifest;
 }
 
 export const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;

@@ -7,6 +7,7 @@ import type { AppEnv } from "./app-env.ts";
 import { authenticate } from "./auth/index.ts";
 import { RequestError } from "./errors/index.ts";
 import { errorResponse, requestContext, validationHook } from "./http/index.ts";
+import { pluginApi } from "./plugin-api/index.ts";
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -17,6 +18,7 @@ export function createApp() {
 
   app.use("/api/admin/*", authenticate);
   app.route("/api/admin/plugins", pluginsAdmin);
+  app.route("/", pluginApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", {
     type: "http",

@@ -1,11 +1,28 @@
 /** The API Worker's bindings, as wrangler.toml declares them. */
+import type { PluginDatabase } from "./sandbox/capabilities/database.ts";
+
 export interface ApiEnv {
   DB: D1Database;
   CACHE: KVNamespace;
+  /** Plugin bundles, content-addressed. */
   BUNDLES: R2Bucket;
+  /** Objects plugins store through their storage capability. */
+  PLUGIN_STORAGE: R2Bucket;
+  /** One SQLite-backed Durable Object per tenant and plugin: the db capability. */
+  PLUGIN_DB: DurableObjectNamespace<PluginDatabase>;
   HOOK_EVENTS: Queue<unknown>;
   LOADER: WorkerLoader;
   /** Base64 of 32 random bytes: the AES-GCM key for sensitive plugin settings. A Worker secret. */
   CONFIG_ENCRYPTION_KEY: string;
   LOG_LEVEL?: string;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface GlobalProps {
+      // types ctx.exports: the loopback entrypoints plugin isolates are given as capabilities
+      mainModule: typeof import("./index.ts");
+      durableNamespaces: "PluginDatabase";
+    }
+  }
 }

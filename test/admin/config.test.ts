@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../api/src/app.ts";
 import { revealConfig } from "../../api/src/config/index.ts";
@@ -107,6 +107,7 @@ describe("plugin configuration", () => {
           body: JSON.stringify(body),
         },
         verbose,
+        createExecutionContext(),
       );
     }
     expect(lines.some((l) => l.includes("plugin configuration updated"))).toBe(true);

@@ -3,7 +3,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../auth/index.ts";
-import { validationHook } from "../http/validation.ts";
+import { sandboxDepsOf, validationHook } from "../http/index.ts";
 import {
   activatePlugin,
   deactivatePlugin,
@@ -36,6 +36,7 @@ function scopeOf(c: Context<AppEnv>): TenantScope {
     tenantId: c.get("principal").tenantId,
     secret: c.env.CONFIG_ENCRYPTION_KEY,
     log: c.get("log"),
+    sandbox: sandboxDepsOf(c),
   };
 }
 

@@ -1,4 +1,5 @@
 /** The HTTP edge: request ids and logging, validation failures and errors in the one error shape. */
 export { errorResponse } from "./errors.ts";
 export { requestContext } from "./request-context.ts";
+export { sandboxDepsOf } from "./sandbox-deps.ts";
 export { validationHook } from "./validation.ts";

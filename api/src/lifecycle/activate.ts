@@ -5,9 +5,10 @@
  */
 import { assertComplete } from "../config/index.ts";
 import { topologicalOrder } from "../resolver/index.ts";
+import { runCallbacks } from "./callbacks.ts";
 import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
-import { installedDependencies, readInstalled } from "./snapshot.ts";
+import { callbackStep, type InstalledPlugin, installedDependencies, readInstalled } from "./snapshot.ts";
 
 export async function activatePlugin(
   scope: TenantScope,
@@ -33,11 +34,12 @@ export async function activatePlugin(
     [...targets],
     snapshot.edges.filter(([a, b]) => targets.has(a) && targets.has(b)),
   );
+  const plugins = order.map((s) => snapshot.installed.get(s)).filter((p): p is InstalledPlugin => p !== undefined);
+  for (const p of plugins) assertComplete(p.manifest.settings_schema, p.config, p.slug);
+  await runCallbacks(scope, plugins.map(callbackStep), "onActivate");
   const batch = new TransitionBatch(scope);
-  for (const s of order) {
-    const p = snapshot.installed.get(s);
-    if (!p) continue;
-    assertComplete(p.manifest.settings_schema, p.config, s);
+  for (const p of plugins) {
+    const s = p.slug;
     batch
       .expect(s, p.state)
       .write(setState(scope, s, "active"))

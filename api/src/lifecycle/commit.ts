@@ -8,6 +8,7 @@ import type { HookName } from "@digital-commerce/plugin-sdk";
 import type { Logger } from "../logging/index.ts";
 import { flushOutbox, type OutboxEvent, outboxEvent } from "../outbox/index.ts";
 import type { PluginState } from "../registry/index.ts";
+import type { SandboxDeps } from "../sandbox/index.ts";
 import { LifecycleError } from "./errors.ts";
 
 export interface TenantScope {
@@ -16,6 +17,8 @@ export interface TenantScope {
   tenantId: string;
   secret: string;
   log: Logger;
+  /** Runs plugin code (lifecycle callbacks); absent, no plugin code runs. */
+  sandbox?: SandboxDeps;
 }
 
 export class TransitionBatch {

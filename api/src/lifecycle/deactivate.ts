@@ -3,9 +3,11 @@
  * while a dependent would be left without its dependency, unless cascade is
  * asked, which applies the same change to the dependents first.
  */
+
+import { destroyPluginData, runCallbacks } from "./callbacks.ts";
 import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
-import { installedDependents, readInstalled } from "./snapshot.ts";
+import { callbackStep, installedDependents, readInstalled } from "./snapshot.ts";
 
 const list = (slugs: string[]) => slugs.join(", ");
 
@@ -35,6 +37,7 @@ export async function deactivatePlugin(
     );
   }
   const order = [...active.map((p) => p.slug), slug];
+  await runCallbacks(scope, [...active, plugin].map(callbackStep), "onDeactivate");
   const batch = new TransitionBatch(scope);
   for (const s of order) batch.expect(s, "active").write(setState(scope, s, "inactive"));
   await batch.commit();
@@ -71,15 +74,18 @@ export async function uninstallPlugin(
     }
   }
   const order = [...dependents.map((p) => p.slug), slug];
+  const leaving = [...dependents, plugin];
+  await runCallbacks(scope, leaving.map(callbackStep), "onUninstall");
   const batch = new TransitionBatch(scope);
-  for (const s of order) {
-    const p = snapshot.installed.get(s);
-    if (!p) continue;
+  for (const p of leaving) {
+    const s = p.slug;
     batch
       .expect(s, p.state)
       .write(scope.db.prepare("DELETE FROM installations WHERE tenant_id = ? AND slug = ?").bind(scope.tenantId, s));
   }
   await batch.commit();
+  const sandbox = scope.sandbox;
+  if (sandbox) for (const s of order) await destroyPluginData(sandbox, scope.tenantId, s);
   scope.log.info({ plugin: slug, uninstalled: order }, "plugin uninstalled");
   return order;
 }

@@ -7,6 +7,7 @@ import type { Permissions } from "@digital-commerce/plugin-sdk";
 import { prepareConfig } from "../config/index.ts";
 import { getPluginVersion, pluginNotFound, toCatalogue } from "../registry/index.ts";
 import { problemMessage, type ResolutionProblem, resolveDependencies } from "../resolver/index.ts";
+import { type CallbackStep, runCallbacks } from "./callbacks.ts";
 import { now, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError, type LifecycleErrorCode } from "./errors.ts";
 import { readSnapshot } from "./snapshot.ts";
@@ -81,8 +82,9 @@ export async function installPlugin(
 
   const batch = new TransitionBatch(scope);
   const entries: InstalledEntry[] = [];
+  const callbacks: CallbackStep[] = [];
   for (const step of plan) {
-    const { manifest } = await getPluginVersion(scope.db, step.slug, step.version);
+    const { manifest, bundle_hash } = await getPluginVersion(scope.db, step.slug, step.version);
     const isRoot = step.slug === slug;
     const config =
       isRoot && options.config
@@ -94,6 +96,14 @@ export async function installPlugin(
           )
         : {};
     const entry = { slug: step.slug, version: step.version, as_dependency: !isRoot, permissions: manifest.permissions };
+    callbacks.push({
+      slug: step.slug,
+      version: step.version,
+      manifest,
+      bundleHash: bundle_hash,
+      granted: manifest.permissions,
+      config,
+    });
     batch
       .expect(step.slug, null)
       .write(
@@ -120,6 +130,7 @@ export async function installPlugin(
       });
     entries.push(entry);
   }
+  await runCallbacks(scope, callbacks, "onInstall");
   await batch.commit();
   scope.log.info({ plugin: slug, installed: entries.map((e) => `${e.slug}@${e.version}`) }, "plugin installed");
   return entries;

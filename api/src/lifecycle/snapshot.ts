@@ -15,6 +15,7 @@ import { notInstalled } from "./errors.ts";
 
 export interface InstalledPlugin extends Installation {
   manifest: PluginManifest;
+  bundle_hash: string | null;
 }
 
 export interface TenantSnapshot {
@@ -26,13 +27,13 @@ export interface TenantSnapshot {
 
 export async function readSnapshot(db: D1Database, tenantId: string): Promise<TenantSnapshot> {
   const [versions, installations] = await Promise.all([listPluginVersions(db), listInstallations(db, tenantId)]);
-  const manifests = new Map(versions.map((v) => [`${v.slug}@${v.version}`, v.manifest]));
+  const byVersion = new Map(versions.map((v) => [`${v.slug}@${v.version}`, v]));
   const installed = new Map<string, InstalledPlugin>();
   for (const i of installations) {
-    const manifest = manifests.get(`${i.slug}@${i.version}`);
+    const version = byVersion.get(`${i.slug}@${i.version}`);
     // the foreign key keeps this from happening; a missing manifest would be a corrupt registry
-    if (!manifest) throw new Error(`installation ${i.slug}@${i.version} has no registered manifest`);
-    installed.set(i.slug, { ...i, manifest });
+    if (!version) throw new Error(`installation ${i.slug}@${i.version} has no registered manifest`);
+    installed.set(i.slug, { ...i, manifest: version.manifest, bundle_hash: version.bundle_hash });
   }
   const edges: [string, string][] = [];
   for (const p of installed.values()) {
@@ -78,4 +79,16 @@ export function installedDependencies(snapshot: TenantSnapshot, slug: string): s
     }
   }
   return [...seen];
+}
+
+/** An installed plugin as a lifecycle callback step. */
+export function callbackStep(p: InstalledPlugin) {
+  return {
+    slug: p.slug,
+    version: p.version,
+    manifest: p.manifest,
+    bundleHash: p.bundle_hash,
+    granted: p.permissions,
+    config: p.config,
+  };
 }

@@ -18,6 +18,9 @@ export const hookEventMessage = z.object({
 });
 export type HookEventMessage = z.infer<typeof hookEventMessage>;
 
+/** A catalogue hook, or an event a plugin emitted (`event:<name>`). */
+export type OutboxTopic = HookName | `event:${string}`;
+
 export interface OutboxEvent {
   statement: D1PreparedStatement;
   message: HookEventMessage;
@@ -27,7 +30,7 @@ export interface OutboxEvent {
 export function outboxEvent(
   db: D1Database,
   tenantId: string,
-  hook: HookName,
+  hook: OutboxTopic,
   pluginSlug: string | null,
   payload: unknown,
 ): OutboxEvent {

@@ -5,21 +5,31 @@
  */
 import type { PluginManifest } from "../manifest.ts";
 import type { PluginContext, PluginLogger } from "../types.ts";
-import type { CapabilityEnv, Invocation, LogBinding } from "./protocol.ts";
+import type { CapabilityEnv, Invocation, LogBinding, LogLevel } from "./protocol.ts";
+import { runTransaction } from "./transaction.ts";
 
-function logger(log: LogBinding): PluginLogger {
-  const write = (level: "debug" | "info" | "warn", message: string, meta?: Record<string, unknown>) =>
-    log.write(level, String(message), meta);
+/** The spec's logger is synchronous; its lines are RPC calls the call settles before it returns. */
+function logger(log: LogBinding, pending: Promise<unknown>[]): PluginLogger {
+  const write = (level: LogLevel, message: string, meta?: Record<string, unknown>, error?: Error) => {
+    const cause = error ? { name: String(error.name), message: String(error.message) } : undefined;
+    pending.push(Promise.resolve(log.write(level, String(message), meta, cause)).catch(() => undefined));
+  };
   return {
     debug: (message, meta) => write("debug", message, meta),
     info: (message, meta) => write("info", message, meta),
     warn: (message, meta) => write("warn", message, meta),
-    error: (message, error, meta) =>
-      log.write("error", String(message), meta, error ? { name: error.name, message: error.message } : undefined),
+    error: (message, error, meta) => write("error", message, meta, error),
   };
 }
 
-export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invocation: Invocation): PluginContext {
+export interface CallContext {
+  context: PluginContext;
+  /** Waits for work the handler started and did not await (log lines). */
+  settle(): Promise<void>;
+}
+
+export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invocation: Invocation): CallContext {
+  const pending: Promise<unknown>[] = [];
   const listeners = new Map<string, ((data: unknown) => Promise<void>)[]>();
   const context: Partial<PluginContext> = {
     tenant: invocation.tenant,
@@ -31,13 +41,7 @@ export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invoc
     context.db = {
       query: (sql, params = []) => DB.query(sql, params),
       one,
-      transaction: async (callback) =>
-        (await DB.transaction(async (tx) =>
-          callback({
-            query: (sql, params = []) => tx.query(sql, params),
-            one: async (sql, params = []) => (await tx.query(sql, params))[0] ?? null,
-          }),
-        )) as never,
+      transaction: (callback) => runTransaction(DB, callback),
     };
   }
   if (CACHE) {
@@ -78,6 +82,11 @@ export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invoc
       },
     };
   }
-  if (LOG) context.logger = logger(LOG);
-  return context as PluginContext;
+  if (LOG) context.logger = logger(LOG, pending);
+  return {
+    context: context as PluginContext,
+    settle: async () => {
+      await Promise.allSettled(pending);
+    },
+  };
 }

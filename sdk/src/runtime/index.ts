@@ -1,10 +1,10 @@
 /** What runs inside a plugin isolate: the entrypoint wrapper and the platform/plugin contract. */
-export { buildContext } from "./context.ts";
+export { buildContext, type CallContext } from "./context.ts";
 export type {
   CacheBinding,
   CapabilityEnv,
   DbBinding,
-  DbTransactionBinding,
+  DbStatement,
   EventsBinding,
   Invocation,
   LifecycleName,

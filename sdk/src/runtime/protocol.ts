@@ -14,14 +14,15 @@ export interface Invocation {
   trace_id?: string;
 }
 
-/** A database handed into a transaction callback. */
-export interface DbTransactionBinding {
-  query(sql: string, params: unknown[]): Promise<Row[]>;
+export interface DbStatement {
+  sql: string;
+  params: unknown[];
 }
 
 export interface DbBinding {
   query(sql: string, params: unknown[]): Promise<Row[]>;
-  transaction(callback: (tx: DbTransactionBinding) => Promise<unknown>): Promise<unknown>;
+  /** Runs the statements as one transaction: all apply or none. Returns each statement's rows. */
+  batch(statements: DbStatement[]): Promise<Row[][]>;
 }
 
 export interface CacheBinding {

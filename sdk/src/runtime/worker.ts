@@ -33,21 +33,35 @@ function handlerOf(definition: PluginWorkerDefinition, path: string): (...args: 
 export function definePluginWorker(definition: PluginWorkerDefinition) {
   return class PluginWorker extends WorkerEntrypoint<CapabilityEnv> implements PluginWorkerApi {
     async runHook(handler: string, payload: unknown, invocation: Invocation): Promise<unknown> {
-      const context = buildContext(this.env, definition.manifest, invocation);
-      return await handlerOf(definition, handler)(context, payload);
+      const fn = handlerOf(definition, handler);
+      const call = buildContext(this.env, definition.manifest, invocation);
+      try {
+        return await fn(call.context, payload);
+      } finally {
+        await call.settle();
+      }
     }
 
     async handleRequest(handler: string, request: Request, invocation: Invocation): Promise<Response> {
-      const context = buildContext(this.env, definition.manifest, invocation);
-      const result = await handlerOf(definition, handler)(context, request);
-      if (result instanceof Response) return result;
-      return Response.json(result ?? null);
+      const fn = handlerOf(definition, handler);
+      const call = buildContext(this.env, definition.manifest, invocation);
+      try {
+        const result = await fn(call.context, request);
+        return result instanceof Response ? result : Response.json(result ?? null);
+      } finally {
+        await call.settle();
+      }
     }
 
     async runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean> {
       const fn = definition.lifecycle?.[callback];
       if (typeof fn !== "function") return false;
-      await fn(buildContext(this.env, definition.manifest, invocation));
+      const call = buildContext(this.env, definition.manifest, invocation);
+      try {
+        await fn(call.context);
+      } finally {
+        await call.settle();
+      }
       return true;
     }
   };

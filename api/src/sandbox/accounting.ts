@@ -1,0 +1,116 @@
+/** Per-plugin, per-tenant accounting of calls: what the health endpoint reports. */
+import { z } from "zod";
+
+export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle";
+export type CallOutcome = "ok" | "error" | "timeout" | "limit";
+
+export interface CallRecord {
+  tenantId: string;
+  slug: string;
+  kind: CallKind;
+  name: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: CallOutcome;
+  error?: { code: string; message: string };
+}
+
+export async function recordCall(db: D1Database, call: CallRecord): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO plugin_calls (tenant_id, slug, kind, name, started_at, duration_ms, outcome, error_code, error_message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      call.tenantId,
+      call.slug,
+      call.kind,
+      call.name,
+      call.startedAt,
+      call.durationMs,
+      call.outcome,
+      call.error?.code ?? null,
+      call.error?.message.slice(0, 1000) ?? null,
+    )
+    .run();
+}
+
+export const callStatsSchema = z.object({
+  window: z.string(),
+  calls: z.number(),
+  errors: z.number(),
+  timeouts: z.number(),
+  limits_exceeded: z.number(),
+  p50_ms: z.number().nullable(),
+  p95_ms: z.number().nullable(),
+  last_error: z
+    .object({ at: z.string(), code: z.string(), message: z.string(), kind: z.string(), name: z.string() })
+    .nullable(),
+  denied_egress: z.number(),
+});
+export type CallStats = z.infer<typeof callStatsSchema>;
+
+const STATS_WINDOW_HOURS = 24;
+const LATENCY_SAMPLE = 1_000;
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, index)] as number) * 100) / 100;
+}
+
+/** Calls of the last 24 hours; latency percentiles over the latest 1,000 of them. */
+export async function callStats(db: D1Database, tenantId: string, slug: string, now = new Date()): Promise<CallStats> {
+  const since = new Date(now.getTime() - STATS_WINDOW_HOURS * 3_600_000).toISOString();
+  const [counts, latencies, lastError, denied] = await db.batch([
+    db
+      .prepare(
+        `SELECT COUNT(*) AS calls,
+                COALESCE(SUM(outcome = 'error'), 0) AS errors,
+                COALESCE(SUM(outcome = 'timeout'), 0) AS timeouts,
+                COALESCE(SUM(outcome = 'limit'), 0) AS limits
+           FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ?`,
+      )
+      .bind(tenantId, slug, since),
+    db
+      .prepare(
+        "SELECT duration_ms FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? ORDER BY id DESC LIMIT ?",
+      )
+      .bind(tenantId, slug, since, LATENCY_SAMPLE),
+    db
+      .prepare(
+        `SELECT started_at AS at, error_code AS code, error_message AS message, kind, name FROM plugin_calls
+          WHERE tenant_id = ? AND slug = ? AND outcome != 'ok' ORDER BY id DESC LIMIT 1`,
+      )
+      .bind(tenantId, slug),
+    db
+      .prepare(
+        "SELECT COUNT(*) AS n FROM plugin_security_events WHERE tenant_id = ? AND slug = ? AND kind = 'egress_denied' AND at >= ?",
+      )
+      .bind(tenantId, slug, since),
+  ]);
+  const c = z
+    .object({ calls: z.number(), errors: z.number(), timeouts: z.number(), limits: z.number() })
+    .parse(counts?.results[0]);
+  const durations = z
+    .array(z.object({ duration_ms: z.number() }))
+    .parse(latencies?.results)
+    .map((r) => r.duration_ms)
+    .sort((a, b) => a - b);
+  const last = lastError?.results[0];
+  return {
+    window: `${STATS_WINDOW_HOURS}h`,
+    calls: c.calls,
+    errors: c.errors,
+    timeouts: c.timeouts,
+    limits_exceeded: c.limits,
+    p50_ms: percentile(durations, 50),
+    p95_ms: percentile(durations, 95),
+    last_error: last
+      ? z
+          .object({ at: z.string(), code: z.string(), message: z.string(), kind: z.string(), name: z.string() })
+          .parse(last)
+      : null,
+    denied_egress: z.object({ n: z.number() }).parse(denied?.results[0]).n,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The db capability: each tenant's each plugin owns one SQLite-backed Durable
+ * Object, named by the platform from the capability's props and never by the
+ * plugin. Whatever SQL a plugin sends, it runs against that object's database
+ * only: there is no other tenant's or plugin's data in it to reach.
+ */
+
+import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+import type { Migration } from "@digital-commerce/plugin-sdk";
+import type { ApiEnv } from "../../env.ts";
+import { CapabilityError } from "../errors.ts";
+import { type CapabilityProps, namespaceOf } from "./props.ts";
+
+type Row = Record<string, SqlStorageValue>;
+const MAX_SQL_LENGTH = 100_000;
+
+function checkStatement(sql: unknown, params: unknown): { sql: string; params: SqlStorageValue[] } {
+  if (typeof sql !== "string" || sql.trim() === "")
+    throw new CapabilityError("INVALID_ARGUMENT", "sql must be a non-empty string");
+  if (sql.length > MAX_SQL_LENGTH)
+    throw new CapabilityError("TOO_LARGE", `sql must be at most ${MAX_SQL_LENGTH} characters`);
+  const list = params === undefined ? [] : params;
+  if (!Array.isArray(list)) throw new CapabilityError("INVALID_ARGUMENT", "params must be an array");
+  for (const p of list) {
+    if (!(p === null || ["string", "number", "boolean"].includes(typeof p) || p instanceof ArrayBuffer)) {
+      throw new CapabilityError(
+        "INVALID_ARGUMENT",
+        "params may hold only strings, numbers, booleans, null and ArrayBuffers",
+      );
+    }
+  }
+  return { sql, params: list.map((p) => (typeof p === "boolean" ? Number(p) : p)) as SqlStorageValue[] };
+}
+
+const MAX_BATCH = 100;
+
+export class PluginDatabase extends DurableObject<ApiEnv> {
+  query(sql: unknown, params: unknown): Row[] {
+    const s = checkStatement(sql, params);
+    return this.ctx.storage.sql.exec<Row>(s.sql, ...s.params).toArray();
+  }
+
+  /**
+   * Runs statements as one transaction: all apply or none. Interactive transactions
+   * cannot cross the RPC boundary: while a Durable Object transaction is open its
+   * input gate holds every incoming call, including the plugin's next statement.
+   */
+  batch(statements: unknown): Row[][] {
+    if (!Array.isArray(statements) || statements.length > MAX_BATCH) {
+      throw new CapabilityError("INVALID_ARGUMENT", `a transaction is an array of at most ${MAX_BATCH} statements`);
+    }
+    const checked = statements.map((s: { sql?: unknown; params?: unknown } | null) =>
+      checkStatement(s?.sql, s?.params),
+    );
+    return this.ctx.storage.transactionSync(() =>
+      checked.map((s) => this.ctx.storage.sql.exec<Row>(s.sql, ...s.params).toArray()),
+    );
+  }
+
+  /** Applies the manifest's migrations not applied yet, each in its own transaction, in order. */
+  migrate(migrations: Migration[]): string[] {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS _platform_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const done = new Set(
+      sql
+        .exec<{ id: string }>("SELECT id FROM _platform_migrations")
+        .toArray()
+        .map((r) => r.id),
+    );
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      this.ctx.storage.transactionSync(() => {
+        sql.exec(m.sql);
+        sql.exec("INSERT INTO _platform_migrations (id, applied_at) VALUES (?, ?)", m.id, new Date().toISOString());
+      });
+      applied.push(m.id);
+    }
+    return applied;
+  }
+
+  /** Removes every table and row: the plugin's data goes with its uninstall. */
+  async destroy(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+  }
+}
+
+export function pluginDatabase(
+  env: Pick<ApiEnv, "PLUGIN_DB">,
+  props: CapabilityProps,
+): DurableObjectStub<PluginDatabase> {
+  return env.PLUGIN_DB.get(env.PLUGIN_DB.idFromName(namespaceOf(props)));
+}
+
+/** What the plugin's `context.db` talks to: the props, not the plugin, pick the database. */
+export class DbCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
+  async query(sql: unknown, params: unknown): Promise<Row[]> {
+    return (await pluginDatabase(this.env, this.ctx.props).query(sql, params)) as Row[];
+  }
+
+  async batch(statements: unknown): Promise<Row[][]> {
+    return (await pluginDatabase(this.env, this.ctx.props).batch(statements)) as Row[][];
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The egress gate: the plugin isolate's globalOutbound, so every fetch() it
+ * makes arrives here. Requests to hosts the manifest lists (and the tenant
+ * granted) pass; any other is refused with a 403 naming the host, and recorded.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { ApiEnv } from "../../env.ts";
+import type { EgressProps } from "./props.ts";
+import { recordSecurityEvent } from "./security-events.ts";
+
+/** `host` or `host:port` against the granted patterns: exact, or `*.` for any subdomain. */
+export function hostAllowed(url: URL, patterns: readonly string[]): boolean {
+  const hostPort = url.port ? `${url.hostname}:${url.port}` : url.hostname;
+  return patterns.some((pattern) => {
+    if (pattern.startsWith("*.")) {
+      const suffix = pattern.slice(1);
+      return url.hostname.endsWith(suffix) && !pattern.includes(":");
+    }
+    return pattern === hostPort || (pattern === url.hostname && !url.port);
+  });
+}
+
+export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const { tenantId, slug, hosts } = this.ctx.props;
+    if (hostAllowed(url, hosts)) return await fetch(request);
+    const detail = `${request.method} ${url.protocol}//${url.host}${url.pathname}`;
+    this.ctx.waitUntil(recordSecurityEvent(this.env.DB, { tenantId, slug, kind: "egress_denied", detail }));
+    const message = `EGRESS_DENIED: ${slug} may not reach ${url.host}; its manifest's permissions.network lists ${hosts.length ? hosts.join(", ") : "no hosts"}.`;
+    return Response.json(
+      { error: { code: "EGRESS_DENIED", message } },
+      { status: 403, headers: { "x-platform-egress": "denied" } },
+    );
+  }
+}

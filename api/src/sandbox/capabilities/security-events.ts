@@ -1,0 +1,12 @@
+/** Records what the sandbox refused a plugin (egress to an unlisted host, keys outside its namespace). */
+export type SecurityEventKind = "egress_denied" | "invalid_key" | "limit_exceeded" | "timeout";
+
+export async function recordSecurityEvent(
+  db: D1Database,
+  event: { tenantId: string; slug: string; kind: SecurityEventKind; detail: string },
+): Promise<void> {
+  await db
+    .prepare("INSERT INTO plugin_security_events (tenant_id, slug, kind, detail) VALUES (?, ?, ?, ?)")
+    .bind(event.tenantId, event.slug, event.kind, event.detail.slice(0, 1000))
+    .run();
+}

@@ -1,0 +1,43 @@
+/** The storage capability: R2, every key under the tenant's and plugin's prefix, chosen by the platform. */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { ApiEnv } from "../../env.ts";
+import { CapabilityError } from "../errors.ts";
+import { checkKey } from "./keys.ts";
+import { type CapabilityProps, namespaceOf } from "./props.ts";
+
+const MAX_OBJECT_BYTES = 25 * 1024 * 1024;
+
+export const storagePrefix = (props: CapabilityProps) => `plugin-storage/${namespaceOf(props)}/`;
+
+export class StorageCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
+  async upload(key: unknown, data: unknown, metadata?: unknown): Promise<string> {
+    const name = checkKey(key);
+    if (!(data instanceof ArrayBuffer)) throw new CapabilityError("INVALID_ARGUMENT", "data must be an ArrayBuffer");
+    if (data.byteLength > MAX_OBJECT_BYTES)
+      throw new CapabilityError("TOO_LARGE", `an object must be at most ${MAX_OBJECT_BYTES} bytes`);
+    const custom = metadata === undefined ? undefined : checkMetadata(metadata);
+    await this.env.PLUGIN_STORAGE.put(storagePrefix(this.ctx.props) + name, data, { customMetadata: custom });
+    return name;
+  }
+
+  async download(key: unknown): Promise<ArrayBuffer> {
+    const name = checkKey(key);
+    const object = await this.env.PLUGIN_STORAGE.get(storagePrefix(this.ctx.props) + name);
+    if (!object) throw new CapabilityError("NOT_FOUND", `no object "${name}"`);
+    return await object.arrayBuffer();
+  }
+
+  async delete(key: unknown): Promise<void> {
+    await this.env.PLUGIN_STORAGE.delete(storagePrefix(this.ctx.props) + checkKey(key));
+  }
+}
+
+function checkMetadata(metadata: unknown): Record<string, string> {
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    throw new CapabilityError("INVALID_ARGUMENT", "metadata must be an object of strings");
+  }
+  const entries = Object.entries(metadata);
+  if (entries.some(([, v]) => typeof v !== "string"))
+    throw new CapabilityError("INVALID_ARGUMENT", "metadata values must be strings");
+  return Object.fromEntries(entries) as Record<string, string>;
+}

@@ -1,0 +1,23 @@
+/** Errors of the sandbox: a plugin call that failed, timed out, hit a limit, or could not start. */
+import { PlatformError } from "../errors/index.ts";
+
+export type SandboxErrorCode =
+  | "PLUGIN_FAILED"
+  | "PLUGIN_TIMEOUT"
+  | "PLUGIN_LIMIT_EXCEEDED"
+  | "PLUGIN_NOT_ACTIVE"
+  | "BUNDLE_MISSING"
+  | "BUNDLE_INVALID";
+export class SandboxError extends PlatformError<SandboxErrorCode> {}
+
+/**
+ * What a capability refuses, as the plugin sees it. Thrown inside the platform's
+ * capability entrypoints; RPC carries the message into the plugin's isolate.
+ */
+export type CapabilityErrorCode = "INVALID_KEY" | "INVALID_ARGUMENT" | "TOO_LARGE" | "NOT_FOUND" | "EGRESS_DENIED";
+export class CapabilityError extends Error {
+  constructor(code: CapabilityErrorCode, message: string) {
+    super(`${code}: ${message}`);
+    this.name = "CapabilityError";
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The sandboxed plugin runtime: plugin bundles run in isolates of their own
+ * (Worker Loader), reaching the world only through capability entrypoints scoped
+ * to one tenant and plugin.
+ */
+export { type CallStats, callStats, callStatsSchema, recordCall } from "./accounting.ts";
+export { bundleKey, loadBundleCode, publishPlugin, sha256Hex } from "./bundles.ts";
+export * from "./capabilities/index.ts";
+export { CapabilityError, SandboxError, type SandboxErrorCode } from "./errors.ts";
+export { invocationOf, invokePlugin, type PluginCall, type SandboxDeps } from "./invoke.ts";
+export { effectiveLimits, PLATFORM_LIMITS } from "./limits.ts";
+export { abandonIsolate, isolateId } from "./loader.ts";
+export { findTarget, grants, type SandboxTarget } from "./target.ts";

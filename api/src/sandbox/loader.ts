@@ -1,0 +1,74 @@
+/**
+ * Starts (or finds warm) the isolate of one plugin for one tenant through the
+ * Worker Loader. Its env holds only the capability stubs the tenant granted,
+ * each bound by props to this tenant and plugin; its globalOutbound is the
+ * egress gate. Nothing starts until a call needs it.
+ *
+ * The isolate id names tenant, plugin, version, bundle hash and grants, so a new
+ * version or bundle never reuses an old isolate, and one tenant's plugin globals
+ * are never another tenant's. A generation number lets the platform abandon an
+ * isolate that timed out or hit a limit: the next call starts a fresh one.
+ */
+import type { PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
+import type { ApiEnv } from "../env.ts";
+import { loadBundleCode } from "./bundles.ts";
+import type { CapabilityProps } from "./capabilities/index.ts";
+import type { EffectiveLimits } from "./limits.ts";
+import { grants, type SandboxTarget } from "./target.ts";
+
+export const COMPATIBILITY_DATE = "2026-11-01";
+
+type Exports = Cloudflare.Exports;
+
+const generations = new Map<string, number>();
+
+const baseId = (t: SandboxTarget) =>
+  `${t.tenant.id}:${t.slug}@${t.version}#${t.hash.slice(0, 16)}:${t.granted.capabilities.join(",")}:${t.granted.network.join(",")}`;
+
+export function isolateId(target: SandboxTarget): string {
+  const base = baseId(target);
+  return `${base}:g${generations.get(base) ?? 0}`;
+}
+
+/** Makes the next call start a new isolate instead of reusing the current one. */
+export function abandonIsolate(target: SandboxTarget): void {
+  const base = baseId(target);
+  generations.set(base, (generations.get(base) ?? 0) + 1);
+}
+
+function capabilityEnv(exports: Exports, target: SandboxTarget): Record<string, unknown> {
+  const props: CapabilityProps = { tenantId: target.tenant.id, slug: target.slug };
+  const env: Record<string, unknown> = {};
+  if (grants(target, "db")) env.DB = exports.DbCapability({ props });
+  if (grants(target, "cache")) env.CACHE = exports.CacheCapability({ props });
+  if (grants(target, "storage")) env.STORAGE = exports.StorageCapability({ props });
+  if (grants(target, "events")) env.EVENTS = exports.EventsCapability({ props });
+  if (grants(target, "logger")) env.LOG = exports.LogCapability({ props });
+  if (grants(target, "http")) env.HTTP = true;
+  return env;
+}
+
+export function pluginWorker(
+  env: Pick<ApiEnv, "LOADER" | "BUNDLES">,
+  exports: Exports,
+  target: SandboxTarget,
+  limits: EffectiveLimits,
+): PluginWorkerApi {
+  const worker = env.LOADER.get(isolateId(target), async () => ({
+    compatibilityDate: COMPATIBILITY_DATE,
+    mainModule: "plugin.js",
+    modules: { "plugin.js": await loadBundleCode(env.BUNDLES, target.slug, target.version, target.hash) },
+    env: capabilityEnv(exports, target),
+    globalOutbound: exports.EgressGate({
+      props: {
+        tenantId: target.tenant.id,
+        slug: target.slug,
+        hosts: grants(target, "http") ? target.granted.network : [],
+      },
+    }),
+    limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
+  }));
+  return worker.getEntrypoint(undefined, {
+    limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
+  }) as unknown as PluginWorkerApi;
+}

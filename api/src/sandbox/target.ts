@@ -1,0 +1,93 @@
+/**
+ * Everything one call into a plugin needs, read for a tenant: the installed
+ * version's manifest and bundle, the granted permissions, and the decrypted
+ * configuration the plugin receives in its context.
+ */
+import {
+  type Capability,
+  type Permissions,
+  type PluginManifest,
+  permissionsSchema,
+  pluginManifestSchema,
+} from "@digital-commerce/plugin-sdk";
+import { z } from "zod";
+import { revealConfig } from "../config/index.ts";
+import { type PluginState, pluginState } from "../registry/index.ts";
+import { SandboxError } from "./errors.ts";
+
+export interface SandboxTarget {
+  tenant: { id: string; slug: string; name: string; settings: Record<string, unknown> };
+  slug: string;
+  version: string;
+  hash: string;
+  state: PluginState;
+  manifest: PluginManifest;
+  /** What the tenant granted at install: the isolate gets these capabilities and hosts, nothing else. */
+  granted: Permissions;
+  config: Record<string, unknown>;
+}
+
+const targetRow = z.object({
+  tenant_id: z.string(),
+  tenant_slug: z.string(),
+  tenant_name: z.string(),
+  tenant_settings: z.string(),
+  slug: z.string(),
+  version: z.string(),
+  state: pluginState,
+  config: z.string(),
+  permissions: z.string(),
+  manifest: z.string(),
+  bundle_hash: z.string().nullable(),
+});
+
+/** The tenant's installation of `slug` as a call target, or null when the tenant does not have it. */
+export async function findTarget(
+  env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
+  tenantId: string,
+  slug: string,
+): Promise<SandboxTarget | null> {
+  const raw = await env.DB.prepare(
+    `SELECT t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, t.settings AS tenant_settings,
+            i.slug, i.version, i.state, i.config, i.permissions, v.manifest, v.bundle_hash
+       FROM installations i
+       JOIN tenants t ON t.id = i.tenant_id
+       JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
+      WHERE i.tenant_id = ? AND i.slug = ?`,
+  )
+    .bind(tenantId, slug)
+    .first();
+  if (!raw) return null;
+  const row = targetRow.parse(raw);
+  if (!row.bundle_hash) {
+    throw new SandboxError(
+      "BUNDLE_MISSING",
+      `${slug}@${row.version} was registered without a bundle; publish its code.`,
+    );
+  }
+  const manifest = pluginManifestSchema.parse(JSON.parse(row.manifest));
+  const config = await revealConfig(manifest.settings_schema, JSON.parse(row.config) as Record<string, unknown>, {
+    secret: env.CONFIG_ENCRYPTION_KEY,
+    tenantId,
+    slug,
+  });
+  return {
+    tenant: {
+      id: row.tenant_id,
+      slug: row.tenant_slug,
+      name: row.tenant_name,
+      settings: JSON.parse(row.tenant_settings) as Record<string, unknown>,
+    },
+    slug,
+    version: row.version,
+    hash: row.bundle_hash,
+    state: row.state,
+    manifest,
+    granted: permissionsSchema.parse(JSON.parse(row.permissions)),
+    config,
+  };
+}
+
+export function grants(target: SandboxTarget, capability: Capability): boolean {
+  return target.granted.capabilities.includes(capability);
+}

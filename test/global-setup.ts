@@ -1,0 +1,43 @@
+/**
+ * Real servers on loopback for the sandbox tests, started in Node before workerd:
+ * an "allowed" HTTP server a plugin's manifest lists (8791), and a "forbidden"
+ * HTTP and TCP server no manifest lists (8792), which must never see a request.
+ */
+import { createServer, type Server } from "node:http";
+import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
+
+export const ALLOWED_PORT = 8791;
+export const FORBIDDEN_PORT = 8792;
+export const FORBIDDEN_TCP_PORT = 8793;
+
+let servers: (Server | TcpServer)[] = [];
+const forbiddenHits: string[] = [];
+
+export async function setup({ provide }: { provide: (key: string, value: unknown) => void }) {
+  const allowed = createServer((req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ ok: true, path: req.url, method: req.method }));
+  });
+  const forbidden = createServer((req, res) => {
+    forbiddenHits.push(`${req.method} ${req.url}`);
+    res.end("you should not be here");
+  });
+  const tcp = createTcpServer((socket) => {
+    forbiddenHits.push("tcp connection");
+    socket.end("you should not be here\n");
+  });
+  await Promise.all([
+    new Promise<void>((r) => allowed.listen(ALLOWED_PORT, "127.0.0.1", r)),
+    new Promise<void>((r) => forbidden.listen(FORBIDDEN_PORT, "127.0.0.1", r)),
+    new Promise<void>((r) => tcp.listen(FORBIDDEN_TCP_PORT, "127.0.0.1", r)),
+  ]);
+  servers = [allowed, forbidden, tcp];
+  provide("forbiddenPorts", [FORBIDDEN_PORT, FORBIDDEN_TCP_PORT]);
+}
+
+export async function teardown() {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  if (forbiddenHits.length > 0) {
+    throw new Error(`a plugin reached a server no manifest lists: ${forbiddenHits.join(", ")}`);
+  }
+}
