@@ -15,6 +15,7 @@ import {
   updateConfig,
 } from "../lifecycle/index.ts";
 import { pluginNotFound, versionsOf } from "../registry/index.ts";
+import { callStats } from "../sandbox/index.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
 import * as routes from "./routes.ts";
 import { installedRow } from "./schemas.ts";
@@ -167,5 +168,5 @@ pluginsAdmin.openapi(routes.health, async (c) => {
   )
     .bind(tenantId, slug)
     .first<LastError>();
-  return c.json(healthViewOf(snapshot, slug, row), 200);
+  return c.json(healthViewOf(snapshot, slug, row, await callStats(c.env.DB, tenantId, slug)), 200);
 });

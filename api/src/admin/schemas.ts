@@ -2,6 +2,7 @@
 import { permissionsSchema, pluginCategory, pluginManifestSchema } from "@digital-commerce/plugin-sdk";
 import { z } from "@hono/zod-openapi";
 import { pluginState } from "../registry/index.ts";
+import { callStatsSchema } from "../sandbox/index.ts";
 
 export const slugParam = z.object({
   slug: z.string().openapi({ param: { name: "slug", in: "path" }, example: "stripe-gateway" }),
@@ -161,6 +162,9 @@ export const healthView = z
     status: z.enum(["healthy", "degraded", "unhealthy", "inactive", "not_installed"]),
     checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
     last_error: z.object({ at: z.string(), code: z.string(), message: z.string() }).nullable(),
+    calls: callStatsSchema.openapi({
+      description: "This tenant's calls into the plugin: counts, latency, last failure.",
+    }),
   })
   .openapi("PluginHealth");
 

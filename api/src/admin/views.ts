@@ -6,6 +6,7 @@ import { installedDependents } from "../lifecycle/index.ts";
 import type { PluginVersion } from "../registry/index.ts";
 import { toCatalogue } from "../registry/index.ts";
 import { problemMessage, resolveDependencies } from "../resolver/index.ts";
+import type { CallStats } from "../sandbox/index.ts";
 import type { AvailableView, DependencyNode, InstallationView } from "./schemas.ts";
 
 export function installationViewOf(p: InstalledPlugin): InstallationView {
@@ -127,10 +128,23 @@ export interface LastError {
 /** An error this recent marks an otherwise passing plugin as degraded. */
 const RECENT_ERROR_MS = 60 * 60 * 1000;
 
-export function healthViewOf(snapshot: TenantSnapshot, slug: string, lastError: LastError | null, now = Date.now()) {
+export function healthViewOf(
+  snapshot: TenantSnapshot,
+  slug: string,
+  lastError: LastError | null,
+  calls: CallStats,
+  now = Date.now(),
+) {
   const p = snapshot.installed.get(slug);
   if (!p)
-    return { slug, state: "available" as const, status: "not_installed" as const, checks: [], last_error: lastError };
+    return {
+      slug,
+      state: "available" as const,
+      status: "not_installed" as const,
+      checks: [],
+      last_error: lastError,
+      calls,
+    };
   const deps = p.manifest.dependencies.map((d) => {
     const have = snapshot.installed.get(d.name);
     const ok = have?.state === "active" && semver.satisfies(have.version, d.version);
@@ -155,8 +169,8 @@ export function healthViewOf(snapshot: TenantSnapshot, slug: string, lastError: 
       ? ("inactive" as const)
       : failing
         ? ("unhealthy" as const)
-        : lastError && now - Date.parse(lastError.at) < RECENT_ERROR_MS
+        : [lastError?.at, calls.last_error?.at].some((at) => at !== undefined && now - Date.parse(at) < RECENT_ERROR_MS)
           ? ("degraded" as const)
           : ("healthy" as const);
-  return { slug, state: p.state, status, checks, last_error: lastError };
+  return { slug, state: p.state, status, checks, last_error: lastError, calls };
 }

@@ -33,8 +33,13 @@ export interface PluginCall<T> {
   run(worker: PluginWorkerApi, invocation: Invocation): Promise<T>;
 }
 
-export function invocationOf(target: SandboxTarget, call: { idempotencyKey?: string; traceId?: string }): Invocation {
+export function invocationOf(
+  target: SandboxTarget,
+  call: { idempotencyKey?: string; traceId?: string },
+  budgetMs?: number,
+): Invocation {
   return {
+    ...(budgetMs ? { budget_ms: budgetMs } : {}),
     tenant: target.tenant,
     plugin: {
       id: `${target.slug}@${target.version}`,
@@ -51,8 +56,14 @@ export function invocationOf(target: SandboxTarget, call: { idempotencyKey?: str
 const LIMIT_PATTERN =
   /exceeded (its )?(cpu|CPU)|cpu time limit|subrequest|too many subrequests|memory limit|out of memory|Worker exceeded resource limits/i;
 
+// workerd's message when a call awaits something that can never settle
+const HUNG_PATTERN = /code had hung and would never generate a response/;
+
 function classify(error: unknown): { code: SandboxErrorCode; outcome: CallOutcome; message: string } {
   const message = error instanceof Error ? error.message : String(error);
+  if (HUNG_PATTERN.test(message))
+    return { code: "PLUGIN_TIMEOUT", outcome: "timeout", message: "it awaited a promise that can never settle" };
+  if (message.includes("LOOP_GUARD:")) return { code: "PLUGIN_TIMEOUT", outcome: "timeout", message };
   if (LIMIT_PATTERN.test(message)) return { code: "PLUGIN_LIMIT_EXCEEDED", outcome: "limit", message };
   return { code: "PLUGIN_FAILED", outcome: "error", message };
 }
@@ -89,7 +100,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
         limits.timeoutMs,
       );
     });
-    const result = await Promise.race([call.run(worker, invocationOf(target, call)), timeout]);
+    const result = await Promise.race([call.run(worker, invocationOf(target, call, limits.timeoutMs)), timeout]);
     record("ok");
     return result;
   } catch (error) {
@@ -112,7 +123,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
       throw error;
     }
     const failure = classify(error);
-    if (failure.outcome === "limit") {
+    if (failure.outcome !== "error") {
       abandonIsolate(target);
       deps.waitUntil(
         recordSecurityEvent(deps.env.DB, {

@@ -5,10 +5,11 @@
  * so the schema library stays out of the isolate. Runs in Node, with esbuild.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { type PluginManifest, pluginManifestSchema } from "../manifest.ts";
+import { guardLoops } from "./loop-guard.ts";
 
 export interface PluginBundle {
   manifest: PluginManifest;
@@ -92,26 +93,44 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
     `const handlers = { ${paths.map((p, i) => `${JSON.stringify(p)}: h${i}`).join(", ")} };`,
     "export default definePluginWorker({ manifest, handlers, lifecycle });",
   ].join("\n");
-  const result = await build({
-    stdin: { contents: entry, resolveDir: root, sourcefile: "plugin-entry.js", loader: "js" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2023",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    logLevel: "silent",
-    legalComments: "none",
-  });
-  if (result.errors.length > 0) {
+  let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>;
+  try {
+    result = await build({
+      stdin: { contents: entry, resolveDir: root, sourcefile: "plugin-entry.js", loader: "js" },
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2023",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["module", "main"],
+      external: ["cloudflare:*", "node:*"],
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+      legalComments: "none",
+    });
+  } catch (error) {
+    const messages = (error as { errors?: { text: string; location?: { file: string } | null }[] }).errors;
+    if (!messages) throw error;
     throw new BundleError(
       root,
-      result.errors.map((m) => ({ file: m.location?.file, message: m.text })),
+      messages.map((m) => ({ file: m.location?.file, message: m.text })),
     );
   }
-  const code = result.outputFiles[0]?.text ?? "";
+  // plugin code must not name the guard or its state, or it could switch the guard off
+  const reserved = Object.keys(result.metafile.inputs).filter(
+    (file) =>
+      !file.includes("sdk/src/runtime/") &&
+      !file.endsWith("plugin-entry.js") &&
+      readFileSync(resolve(file), "utf8").includes("__dcp"),
+  );
+  if (reserved.length > 0) {
+    throw new BundleError(
+      root,
+      reserved.map((file) => ({ file, message: "uses the platform-reserved prefix __dcp" })),
+    );
+  }
+  const code = guardLoops(result.outputFiles[0]?.text ?? "");
   const hash = createHash("sha256").update(code).digest("hex");
   return { manifest, code, hash };
 }

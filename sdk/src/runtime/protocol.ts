@@ -12,6 +12,8 @@ export interface Invocation {
   /** Stable across retries of the same delivery, for idempotent calls to external APIs. */
   idempotency_key?: string;
   trace_id?: string;
+  /** Milliseconds this call may run; the loop guard stops loops past it. */
+  budget_ms?: number;
 }
 
 export interface DbStatement {

@@ -7,6 +7,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { PluginManifest } from "../manifest.ts";
 import type { BasePlugin } from "../types.ts";
 import { buildContext } from "./context.ts";
+import { startBudget } from "./guard.ts";
 import type { CapabilityEnv, Invocation, LifecycleName, PluginWorkerApi } from "./protocol.ts";
 
 export interface PluginWorkerDefinition {
@@ -15,6 +16,8 @@ export interface PluginWorkerDefinition {
   handlers: Record<string, unknown>;
   lifecycle?: Partial<Pick<BasePlugin, LifecycleName>>;
 }
+
+const DEFAULT_BUDGET_MS = 10_000;
 
 function handlerOf(definition: PluginWorkerDefinition, path: string): (...args: unknown[]) => unknown {
   const fn = definition.handlers[path];
@@ -33,6 +36,7 @@ function handlerOf(definition: PluginWorkerDefinition, path: string): (...args: 
 export function definePluginWorker(definition: PluginWorkerDefinition) {
   return class PluginWorker extends WorkerEntrypoint<CapabilityEnv> implements PluginWorkerApi {
     async runHook(handler: string, payload: unknown, invocation: Invocation): Promise<unknown> {
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const fn = handlerOf(definition, handler);
       const call = buildContext(this.env, definition.manifest, invocation);
       try {
@@ -43,6 +47,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
     }
 
     async handleRequest(handler: string, request: Request, invocation: Invocation): Promise<Response> {
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const fn = handlerOf(definition, handler);
       const call = buildContext(this.env, definition.manifest, invocation);
       try {
@@ -56,6 +61,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
     async runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean> {
       const fn = definition.lifecycle?.[callback];
       if (typeof fn !== "function") return false;
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const call = buildContext(this.env, definition.manifest, invocation);
       try {
         await fn(call.context);

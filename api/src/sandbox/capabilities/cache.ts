@@ -2,7 +2,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ApiEnv } from "../../env.ts";
 import { CapabilityError } from "../errors.ts";
-import { checkKey } from "./keys.ts";
+import { checkKeyRecorded } from "./keys.ts";
 import { type CapabilityProps, namespaceOf } from "./props.ts";
 
 /** KV refuses expirations under 60 seconds. */
@@ -11,7 +11,8 @@ const MAX_VALUE_BYTES = 128 * 1024;
 
 export class CacheCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
   private key(key: unknown): string {
-    return `plugin-cache/${namespaceOf(this.ctx.props)}/${checkKey(key)}`;
+    const scope = { db: this.env.DB, props: this.ctx.props, waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p) };
+    return `plugin-cache/${namespaceOf(this.ctx.props)}/${checkKeyRecorded(scope, "cache", key)}`;
   }
 
   async get(key: unknown): Promise<unknown> {

@@ -33,4 +33,12 @@ export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
       { status: 403, headers: { "x-platform-egress": "denied" } },
     );
   }
+
+  /** Raw TCP from connect(): no capability grants it, so every attempt is refused and recorded. */
+  override async connect(_socket: Socket): Promise<void> {
+    const { tenantId, slug } = this.ctx.props;
+    // refused before the socket opens: the plugin's connect() fails and no byte leaves
+    await recordSecurityEvent(this.env.DB, { tenantId, slug, kind: "egress_denied", detail: "connect() raw TCP" });
+    throw new Error(`EGRESS_DENIED: ${slug} may not open raw TCP connections`);
+  }
 }

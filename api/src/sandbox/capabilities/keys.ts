@@ -4,6 +4,8 @@
  * and control characters, so no key can name anything outside the namespace.
  */
 import { CapabilityError } from "../errors.ts";
+import type { CapabilityProps } from "./props.ts";
+import { recordSecurityEvent } from "./security-events.ts";
 
 const MAX_KEY_LENGTH = 512;
 
@@ -22,4 +24,19 @@ export function checkKey(key: unknown): string {
     throw new CapabilityError("INVALID_KEY", `"${key}" has a "." or ".." segment`);
   }
   return key;
+}
+
+/** checkKey, with a refusal recorded against the plugin: an escape attempt is worth knowing about. */
+export function checkKeyRecorded(
+  scope: { db: D1Database; props: CapabilityProps; waitUntil(p: Promise<unknown>): void },
+  area: "cache" | "storage",
+  key: unknown,
+): string {
+  try {
+    return checkKey(key);
+  } catch (error) {
+    const detail = `${area} key ${JSON.stringify(key)?.slice(0, 200)}: ${(error as Error).message}`;
+    scope.waitUntil(recordSecurityEvent(scope.db, { ...scope.props, kind: "invalid_key", detail }));
+    throw error;
+  }
 }

@@ -2,7 +2,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ApiEnv } from "../../env.ts";
 import { CapabilityError } from "../errors.ts";
-import { checkKey } from "./keys.ts";
+import { checkKeyRecorded } from "./keys.ts";
 import { type CapabilityProps, namespaceOf } from "./props.ts";
 
 const MAX_OBJECT_BYTES = 25 * 1024 * 1024;
@@ -10,8 +10,13 @@ const MAX_OBJECT_BYTES = 25 * 1024 * 1024;
 export const storagePrefix = (props: CapabilityProps) => `plugin-storage/${namespaceOf(props)}/`;
 
 export class StorageCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
+  private name(key: unknown): string {
+    const scope = { db: this.env.DB, props: this.ctx.props, waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p) };
+    return checkKeyRecorded(scope, "storage", key);
+  }
+
   async upload(key: unknown, data: unknown, metadata?: unknown): Promise<string> {
-    const name = checkKey(key);
+    const name = this.name(key);
     if (!(data instanceof ArrayBuffer)) throw new CapabilityError("INVALID_ARGUMENT", "data must be an ArrayBuffer");
     if (data.byteLength > MAX_OBJECT_BYTES)
       throw new CapabilityError("TOO_LARGE", `an object must be at most ${MAX_OBJECT_BYTES} bytes`);
@@ -21,14 +26,14 @@ export class StorageCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps>
   }
 
   async download(key: unknown): Promise<ArrayBuffer> {
-    const name = checkKey(key);
+    const name = this.name(key);
     const object = await this.env.PLUGIN_STORAGE.get(storagePrefix(this.ctx.props) + name);
     if (!object) throw new CapabilityError("NOT_FOUND", `no object "${name}"`);
     return await object.arrayBuffer();
   }
 
   async delete(key: unknown): Promise<void> {
-    await this.env.PLUGIN_STORAGE.delete(storagePrefix(this.ctx.props) + checkKey(key));
+    await this.env.PLUGIN_STORAGE.delete(storagePrefix(this.ctx.props) + this.name(key));
   }
 }
 
