@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadManifests, root } from "./plugins.mjs";
-import { newToken, seedSql } from "./seed.mjs";
+import { bundlePlugins, root } from "./plugins.mjs";
+import { bundleKey, newToken, seedSql } from "./seed.mjs";
 import { wranglerSpawn, wranglerSync } from "./wrangler.mjs";
 
 const persistArgs = (persistTo) => (persistTo ? ["--persist-to", persistTo] : []);
@@ -16,17 +16,27 @@ export function ensureDevVars() {
   if (!existsSync(devVars)) writeFileSync(devVars, `CONFIG_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}\n`);
 }
 
-/** Applies migrations and seeds the demo tenant, its owner token and every plugin; returns the token and manifests. */
+/**
+ * Applies migrations, stores every plugin's bundle in local R2 and seeds the demo tenant, its owner
+ * token and the plugins' registrations; returns the token and manifests.
+ */
 export async function prepareLocalState({ persistTo, token = newToken() } = {}) {
   ensureDevVars();
   wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], {
     env: { ...process.env, CI: "true" },
   });
-  const manifests = await loadManifests();
-  const seedFile = join(mkdtempSync(join(tmpdir(), "dcp-seed-")), "seed.sql");
-  writeFileSync(seedFile, seedSql({ token, manifests }));
+  const bundles = await bundlePlugins();
+  const work = mkdtempSync(join(tmpdir(), "dcp-seed-"));
+  for (const { manifest, code, hash } of bundles) {
+    const file = join(work, `${manifest.slug}.js`);
+    writeFileSync(file, code);
+    const key = `plugin-bundles/${bundleKey(manifest.slug, manifest.version, hash)}`;
+    wranglerSync(["r2", "object", "put", key, "--local", "--file", file, ...persistArgs(persistTo)]);
+  }
+  const seedFile = join(work, "seed.sql");
+  writeFileSync(seedFile, seedSql({ token, bundles }));
   wranglerSync(["d1", "execute", "DB", "--local", "--file", seedFile, ...persistArgs(persistTo)]);
-  return { token, manifests };
+  return { token, manifests: bundles.map((b) => b.manifest) };
 }
 
 /** Starts the API and consumer Workers in one wrangler process. */

@@ -1,7 +1,7 @@
-// Finds every plugin under plugins/ and evaluates its manifest.ts (built with the SDK builder) in Node.
+// Finds every plugin under plugins/ and bundles it with the SDK's bundler, as the tests do.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundlePlugin } from "../../sdk/src/build/index.ts";
 
 export const root = new URL("../..", import.meta.url).pathname;
 
@@ -13,22 +13,7 @@ export function pluginDirs() {
     .sort();
 }
 
-/** Bundles manifest.ts (so its SDK imports resolve as in the Worker) and returns its exported manifest. */
-export async function loadManifest(pluginDir) {
-  const result = await build({
-    entryPoints: [join(pluginDir, "manifest.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    write: false,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0].text;
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
-  if (!mod.manifest) throw new Error(`${pluginDir}/manifest.ts does not export "manifest"`);
-  return mod.manifest;
-}
-
-export async function loadManifests() {
-  return Promise.all(pluginDirs().map(loadManifest));
+/** `{ manifest, code, hash }` of every plugin under plugins/. */
+export async function bundlePlugins() {
+  return Promise.all(pluginDirs().map((dir) => bundlePlugin(dir)));
 }
