@@ -5,6 +5,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { prepareLocalState, startPlatform, waitUntilReady } from "../scripts/lib/platform.mjs";
 import { adminRoute } from "./admin-route.mjs";
+import { sandbox } from "./sandbox.mjs";
 
 const port = Number(process.env.BENCH_PORT ?? 8797);
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -27,3 +28,4 @@ try {
   server.kill("SIGTERM");
   rmSync(persistTo, { recursive: true, force: true });
 }
+await sandbox();

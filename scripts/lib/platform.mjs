@@ -59,17 +59,17 @@ export function startPlatform({ port, persistTo, extraArgs = [], stdio = "inheri
   );
 }
 
-/** Resolves once /healthz answers, or rejects after `timeoutMs`. */
-export async function waitUntilReady(baseUrl, timeoutMs = 60_000) {
+/** Resolves once `path` answers (any HTTP status when `anyStatus`), or rejects after `timeoutMs`. */
+export async function waitUntilReady(baseUrl, timeoutMs = 60_000, path = "/healthz", anyStatus = path !== "/healthz") {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${baseUrl}/healthz`);
-      if (res.ok) return;
+      const res = await fetch(`${baseUrl}${path}`);
+      if (res.ok || anyStatus) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the platform did not answer ${baseUrl}/healthz within ${timeoutMs} ms`);
+  throw new Error(`the platform did not answer ${baseUrl}${path} within ${timeoutMs} ms`);
 }

@@ -1,0 +1,112 @@
+/**
+ * Measures, inside workerd: one hook call into a warm plugin isolate through the
+ * platform's sandbox (invokePlugin), the same handler called in-process, and a
+ * cold start (a new isolate per call). Timings are per call, from batches, since
+ * the runtime's clock is coarse.
+ */
+
+import type { ProductHookData } from "@digital-commerce/plugin-sdk";
+import { buildContext } from "@digital-commerce/plugin-sdk/runtime";
+import type { ApiEnv } from "../../api/src/env.ts";
+import { activatePlugin, installPlugin } from "../../api/src/lifecycle/index.ts";
+import { createLogger } from "../../api/src/logging/index.ts";
+import {
+  abandonIsolate,
+  findTarget,
+  invocationOf,
+  invokePlugin,
+  publishPlugin,
+  type SandboxDeps,
+} from "../../api/src/sandbox/index.ts";
+import { createTenant } from "../../api/src/tenants/index.ts";
+import normalizeProduct from "../../plugins/core-utils/src/hooks/normalizeProduct.ts";
+
+export {
+  CacheCapability,
+  DbCapability,
+  EgressGate,
+  EventsCapability,
+  LogCapability,
+  PluginDatabase,
+  StorageCapability,
+} from "../../api/src/sandbox/index.ts";
+
+const payload: ProductHookData = {
+  product: { title: "  Blue   Mug ", sku: "mug-1", price: 12, currency: "USD", metadata: {} },
+};
+const IN_PROCESS_FACTOR = 200;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+export default {
+  async fetch(request: Request, env: ApiEnv, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url);
+    const log = createLogger("silent");
+    const deps: SandboxDeps = { env, exports: ctx.exports, waitUntil: (p) => ctx.waitUntil(p), log };
+    if (url.pathname === "/setup") {
+      const bundle = (await request.json()) as { manifest: unknown; code: string };
+      await publishPlugin(env, bundle);
+      const tenant = await createTenant(env.DB, { slug: `bench-${crypto.randomUUID().slice(0, 8)}`, name: "Bench" });
+      const scope = {
+        db: env.DB,
+        queue: env.HOOK_EVENTS,
+        tenantId: tenant.id,
+        secret: env.CONFIG_ENCRYPTION_KEY,
+        log,
+        sandbox: deps,
+      };
+      await installPlugin(scope, "core-utils");
+      await activatePlugin(scope, "core-utils");
+      return Response.json({ tenant: tenant.id });
+    }
+    const tenantId = url.searchParams.get("tenant") ?? "";
+    const target = await findTarget(env, tenantId, "core-utils");
+    if (!target) return new Response("run /setup first", { status: 400 });
+    const handler = target.manifest.hooks[0]?.handler ?? "";
+    const call = () =>
+      invokePlugin(deps, target, {
+        kind: "hook",
+        name: "before_product_create",
+        run: (w, inv) => w.runHook(handler, payload, inv),
+      });
+
+    if (url.pathname === "/warm") {
+      const batch = Number(url.searchParams.get("batch") ?? 50);
+      const rounds = Number(url.searchParams.get("rounds") ?? 20);
+      await call(); // start the isolate
+      const sandboxed: number[] = [];
+      const inProcess: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        let t = performance.now();
+        for (let i = 0; i < batch; i++) await call();
+        sandboxed.push((performance.now() - t) / batch);
+        t = performance.now();
+        // in-process calls take microseconds and the clock is coarse: a batch large enough to measure
+        for (let i = 0; i < batch * IN_PROCESS_FACTOR; i++) {
+          // the same handler and the same context building, without the isolate boundary
+          const { context, settle } = buildContext({}, target.manifest, invocationOf(target, {}));
+          await normalizeProduct(context, structuredClone(payload));
+          await settle();
+        }
+        inProcess.push((performance.now() - t) / (batch * IN_PROCESS_FACTOR));
+      }
+      return Response.json({
+        sandboxed_ms: median(sandboxed),
+        in_process_ms: median(inProcess),
+        calls: batch * rounds,
+        in_process_calls: batch * rounds * IN_PROCESS_FACTOR,
+      });
+    }
+    if (url.pathname === "/cold") {
+      const n = Number(url.searchParams.get("n") ?? 15);
+      const cold: number[] = [];
+      for (let i = 0; i < n; i++) {
+        abandonIsolate(target); // the next call gets a fresh isolate id, so a new isolate starts
+        const t = performance.now();
+        await call();
+        cold.push(performance.now() - t);
+      }
+      return Response.json({ cold_ms: median(cold), samples: n });
+    }
+    return new Response("not found", { status: 404 });
+  },
+} satisfies ExportedHandler<ApiEnv>;
