@@ -1,6 +1,7 @@
-// The spec's "Hook Implementation" example, verbatim but for `import type` (the project compiles with
-// `verbatimModuleSyntax`, which requires type-only imports to say so) and the formatter's quotes.
-import type { HookHandler, PaymentHookData, PluginContext } from "@digital-commerce/plugin-sdk";
+// The spec's "Hook Implementation" example, verbatim but for the formatter's quotes.
+// biome-ignore-all assist/source/organizeImports: the spec's import, as written
+// biome-ignore lint/style/useImportType: the spec's import, as written
+import { HookHandler, PluginContext, PaymentHookData } from "@digital-commerce/plugin-sdk";
 import { createPaymentPlugin, paymentHookData, paymentSchema } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";
 
