@@ -1,5 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { redactForPlugin } from "../../api/src/sandbox/index.ts";
 import { type ErrorResponse, givenPublished, givenTenant } from "../helpers.ts";
 
 beforeAll(async () => {
@@ -209,5 +210,17 @@ describe("endpoints and webhooks", () => {
       sql: "SELECT body FROM notes WHERE body LIKE 'webhook:%'",
     });
     expect(notes.body).toEqual([{ body: "webhook: payload-1" }]);
+  });
+});
+
+describe("the plugin logger", () => {
+  it("replaces the plugin's sensitive setting values wherever they appear", async () => {
+    const { tenant } = await givenProbe({ secret_token: "tok_do_not_log_me" });
+    const line = await redactForPlugin(
+      env,
+      { tenantId: tenant.id, slug: "probe" },
+      '{"message":"secret is tok_do_not_log_me"}',
+    );
+    expect(line).toBe('{"message":"secret is [redacted]"}');
   });
 });

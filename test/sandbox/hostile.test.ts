@@ -4,8 +4,10 @@
  * contained and recorded against the plugin, and the platform must answer the
  * next request normally.
  */
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../api/src/logging/index.ts";
+import { findTarget, invokePlugin } from "../../api/src/sandbox/index.ts";
 import { type ErrorResponse, givenPublished, givenTenant } from "../helpers.ts";
 
 beforeAll(async () => {
@@ -189,6 +191,41 @@ describe("a hostile plugin that never finishes", () => {
     const res = await a.api<ErrorResponse | { held: number }>("POST", "/api/plugins/hostile/memory", {});
     // production stops it at 128 MB; whatever the local runtime does, the platform answers and keeps serving
     expect([200, 502, 504]).toContain(res.status);
+    await platformStillServes(a.api);
+  });
+});
+
+describe("a hostile hook", () => {
+  it("that never resolves is stopped, recorded, and the platform keeps serving", async () => {
+    const { a } = await givenVictimsAndAttacker();
+    const target = await findTarget(env, a.tenant.id, "hostile");
+    if (!target) throw new Error("hostile is not installed");
+    const ctx = createExecutionContext();
+    const deps = {
+      env,
+      exports: ctx.exports,
+      waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
+      log: createLogger("silent"),
+    };
+    const hook = target.manifest.hooks[0];
+    const payload = { product: { title: "Mug", price: 1, currency: "USD", metadata: {} } };
+    await expect(
+      invokePlugin(deps, target, {
+        kind: "hook",
+        name: "before_product_create",
+        timeoutMs: 500,
+        run: (worker, invocation) => worker.runHook(hook?.handler ?? "", payload, invocation),
+      }),
+    ).rejects.toMatchObject({ code: "PLUGIN_TIMEOUT" });
+    await waitOnExecutionContext(ctx);
+    const health = await a.api<{ calls: { timeouts: number; last_error: { kind: string; name: string } } }>(
+      "GET",
+      "/api/admin/plugins/hostile/health",
+    );
+    expect(health.body.calls).toMatchObject({
+      timeouts: 1,
+      last_error: { kind: "hook", name: "before_product_create" },
+    });
     await platformStillServes(a.api);
   });
 });

@@ -3,7 +3,7 @@ export { CacheCapability } from "./cache.ts";
 export { DbCapability, PluginDatabase, pluginDatabase } from "./database.ts";
 export { EgressGate, hostAllowed } from "./egress.ts";
 export { EventsCapability } from "./events.ts";
-export { LogCapability } from "./log.ts";
+export { LogCapability, redactForPlugin } from "./log.ts";
 export { type CapabilityProps, type EgressProps, namespaceOf } from "./props.ts";
 export { recordSecurityEvent, type SecurityEventKind } from "./security-events.ts";
 export { StorageCapability, storagePrefix } from "./storage.ts";

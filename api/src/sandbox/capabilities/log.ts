@@ -36,6 +36,11 @@ function redact(text: string, secrets: string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join("[redacted]"), text);
 }
 
+/** `text` with every sensitive setting value of this tenant's plugin replaced by `[redacted]`. */
+export async function redactForPlugin(env: ApiEnv, props: CapabilityProps, text: string): Promise<string> {
+  return redact(text, await secretsOf(env, props));
+}
+
 export class LogCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
   async write(level: unknown, message: unknown, meta?: unknown, error?: unknown): Promise<void> {
     const lvl = level === "debug" || level === "info" || level === "warn" || level === "error" ? level : "info";
