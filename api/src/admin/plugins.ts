@@ -13,8 +13,8 @@ import {
   type TenantScope,
   uninstallPlugin,
   updateConfig,
+  versionsIn,
 } from "../lifecycle/index.ts";
-import { pluginNotFound, versionsOf } from "../registry/index.ts";
 import { callStats } from "../sandbox/index.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
 import * as routes from "./routes.ts";
@@ -88,17 +88,15 @@ pluginsAdmin.openapi(routes.dependencyGraph, async (c) => {
 
 pluginsAdmin.openapi(routes.getDetails, async (c) => {
   const { slug } = c.req.valid("param");
-  const versions = await versionsOf(c.env.DB, slug);
   const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  const versions = await versionsIn(c.env.DB, snapshot, slug);
   const installed = snapshot.installed.get(slug);
-  const latest = versions[0];
-  if (!latest) throw await pluginNotFound(c.env.DB, slug);
   return c.json(
     {
       slug,
-      latest_version: latest.version,
+      latest_version: versions[0].version,
       versions: versions.map((v) => v.version),
-      manifest: installed?.manifest ?? latest.manifest,
+      manifest: installed?.manifest ?? versions[0].manifest,
       installation: installed ? installationViewOf(installed) : null,
     },
     200,
@@ -152,16 +150,16 @@ pluginsAdmin.openapi(routes.putConfig, async (c) => {
 
 pluginsAdmin.openapi(routes.dependencies, async (c) => {
   const { slug } = c.req.valid("param");
-  await versionsOf(c.env.DB, slug);
   const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  await versionsIn(c.env.DB, snapshot, slug);
   return c.json(dependenciesViewOf(snapshot, slug), 200);
 });
 
 pluginsAdmin.openapi(routes.health, async (c) => {
   const { slug } = c.req.valid("param");
-  await versionsOf(c.env.DB, slug);
   const tenantId = c.get("principal").tenantId;
   const snapshot = await readSnapshot(c.env.DB, tenantId);
+  await versionsIn(c.env.DB, snapshot, slug);
   const row = await c.env.DB.prepare(
     `SELECT created_at AS at, json_extract(payload, '$.error.code') AS code, json_extract(payload, '$.error.message') AS message
        FROM outbox WHERE tenant_id = ? AND plugin_slug = ? AND hook = 'plugin_error' ORDER BY created_at DESC LIMIT 1`,

@@ -15,4 +15,5 @@ export {
   readInstalled,
   readSnapshot,
   type TenantSnapshot,
+  versionsIn,
 } from "./snapshot.ts";

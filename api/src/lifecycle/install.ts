@@ -5,12 +5,12 @@
  */
 import type { Permissions } from "@digital-commerce/plugin-sdk";
 import { prepareConfig } from "../config/index.ts";
-import { getPluginVersion, pluginNotFound, toCatalogue } from "../registry/index.ts";
+import { toCatalogue } from "../registry/index.ts";
 import { problemMessage, type ResolutionProblem, resolveDependencies } from "../resolver/index.ts";
 import { type CallbackStep, runCallbacks } from "./callbacks.ts";
 import { now, type TenantScope, TransitionBatch } from "./commit.ts";
 import { LifecycleError, type LifecycleErrorCode } from "./errors.ts";
-import { readSnapshot } from "./snapshot.ts";
+import { readSnapshot, versionsIn } from "./snapshot.ts";
 
 export interface InstallOptions {
   /** A semver range of acceptable versions; the highest that resolves wins. */
@@ -39,7 +39,7 @@ export async function installPlugin(
   options: InstallOptions = {},
 ): Promise<InstalledEntry[]> {
   const snapshot = await readSnapshot(scope.db, scope.tenantId);
-  if (!snapshot.versions.some((v) => v.slug === slug)) throw await pluginNotFound(scope.db, slug);
+  await versionsIn(scope.db, snapshot, slug);
   const already = snapshot.installed.get(slug);
   if (already) {
     throw new LifecycleError(
@@ -84,7 +84,10 @@ export async function installPlugin(
   const entries: InstalledEntry[] = [];
   const callbacks: CallbackStep[] = [];
   for (const step of plan) {
-    const { manifest, bundle_hash } = await getPluginVersion(scope.db, step.slug, step.version);
+    // the snapshot already holds every version's manifest: no read per step
+    const version = snapshot.versions.find((v) => v.slug === step.slug && v.version === step.version);
+    if (!version) throw new Error(`resolved ${step.slug}@${step.version}, which the snapshot does not hold`);
+    const { manifest, bundle_hash } = version;
     const isRoot = step.slug === slug;
     const config =
       isRoot && options.config

@@ -54,8 +54,19 @@ export async function readInstalled(
   const snapshot = await readSnapshot(db, tenantId);
   const plugin = snapshot.installed.get(slug);
   if (plugin) return { snapshot, plugin };
-  if (!snapshot.versions.some((v) => v.slug === slug)) throw await pluginNotFound(db, slug);
+  await versionsIn(db, snapshot, slug);
   throw notInstalled(slug);
+}
+
+/** The registered versions of `slug`, newest first, or PLUGIN_NOT_FOUND naming the nearest slug. */
+export async function versionsIn(
+  db: D1Database,
+  snapshot: TenantSnapshot,
+  slug: string,
+): Promise<[PluginVersion, ...PluginVersion[]]> {
+  const [latest, ...older] = snapshot.versions.filter((v) => v.slug === slug);
+  if (!latest) throw await pluginNotFound(db, slug);
+  return [latest, ...older];
 }
 
 /** Installed plugins that depend on `slug`, directly or through others. */

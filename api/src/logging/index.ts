@@ -35,3 +35,17 @@ export function createLogger(level: string | undefined, base: Record<string, unk
     { write: (line: string) => console.log(line.trimEnd()) },
   );
 }
+
+// pino compiles its serializers and redaction per root logger: build one per service and level per isolate
+const roots = new Map<string, Logger>();
+
+/** The isolate's root logger for `service` at `level`; bind request, tenant and plugin with `child()`. */
+export function serviceLogger(service: string, level: string | undefined): Logger {
+  const key = `${service}\u0000${level ?? ""}`;
+  let root = roots.get(key);
+  if (!root) {
+    root = createLogger(level, { service });
+    roots.set(key, root);
+  }
+  return root;
+}

@@ -54,7 +54,7 @@ export function invocationOf(
 
 // workerd's messages for the per-invocation limits it enforces (production), and for an isolate that ran out of memory
 const LIMIT_PATTERN =
-  /exceeded (its )?(cpu|CPU)|cpu time limit|subrequest|too many subrequests|memory limit|out of memory|Worker exceeded resource limits/i;
+  /exceeded (its )?(cpu|CPU)|cpu time limit|too many subrequests|memory limit|out of memory|Worker exceeded resource limits/i;
 
 // workerd's message when a call awaits something that can never settle
 const HUNG_PATTERN = /code had hung and would never generate a response/;

@@ -1,7 +1,7 @@
 /** The events capability: a plugin's events go to its tenant's event stream, through the outbox. */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ApiEnv } from "../../env.ts";
-import { createLogger } from "../../logging/index.ts";
+import { serviceLogger } from "../../logging/index.ts";
 import { flushOutbox, outboxEvent } from "../../outbox/index.ts";
 import { CapabilityError } from "../errors.ts";
 import type { CapabilityProps } from "./props.ts";
@@ -23,7 +23,7 @@ export class EventsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> 
       this.env.DB,
       this.env.HOOK_EVENTS,
       [e],
-      createLogger(this.env.LOG_LEVEL, { tenant: tenantId, plugin: slug }),
+      serviceLogger("plugin", this.env.LOG_LEVEL).child({ tenant: tenantId, plugin: slug }),
     );
   }
 }

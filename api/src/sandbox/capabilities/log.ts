@@ -5,13 +5,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { decryptValue, isEncrypted } from "../../config/index.ts";
 import type { ApiEnv } from "../../env.ts";
-import { createLogger, type Logger } from "../../logging/index.ts";
+import { serviceLogger } from "../../logging/index.ts";
 import type { CapabilityProps } from "./props.ts";
 
 const MAX_MESSAGE = 4_096;
 const SECRET_TTL_MS = 30_000;
 const secretsCache = new Map<string, { values: string[]; expires: number }>();
-const loggers = new Map<string, Logger>();
 
 /** The decrypted values of the plugin's sensitive settings for this tenant, cached briefly per isolate. */
 async function secretsOf(env: ApiEnv, props: CapabilityProps): Promise<string[]> {
@@ -49,13 +48,7 @@ export class LogCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
       redact(JSON.stringify({ meta: meta ?? undefined, error: error ?? undefined }), secrets),
     ) as Record<string, unknown>;
     const text = redact(String(message).slice(0, MAX_MESSAGE), secrets);
-    const level0 = this.env.LOG_LEVEL ?? "info";
-    let log = loggers.get(level0);
-    if (!log) {
-      log = createLogger(level0, { service: "plugin" });
-      loggers.set(level0, log);
-    }
-    log
+    serviceLogger("plugin", this.env.LOG_LEVEL)
       .child({ tenant: this.ctx.props.tenantId, plugin: this.ctx.props.slug })
       [lvl]({ ...fields, source: "plugin" }, text);
   }
