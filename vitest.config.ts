@@ -19,8 +19,26 @@ const bundles = Object.fromEntries(
 export default defineConfig({
   plugins: [
     cloudflareTest({
+      main: "./test/worker.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
+        // the consumer Worker's queues, consumed by test/worker.ts; short batch timeouts keep tests quick
+        queueProducers: {
+          HOOK_EVENTS: "hook-events",
+          WEBHOOK_DELIVERIES: "webhook-deliveries",
+          ANALYTICS_EVENTS: "analytics-events",
+          HOOK_EVENTS_DLQ: "hook-events-dlq",
+          WEBHOOK_DELIVERIES_DLQ: "webhook-deliveries-dlq",
+          ANALYTICS_EVENTS_DLQ: "analytics-events-dlq",
+        },
+        queueConsumers: {
+          "hook-events": { maxBatchTimeout: 0.05, maxRetries: 100, deadLetterQueue: "hook-events-dlq" },
+          "webhook-deliveries": { maxBatchTimeout: 0.05, maxRetries: 100, deadLetterQueue: "webhook-deliveries-dlq" },
+          "analytics-events": { maxBatchTimeout: 0.05, maxRetries: 100, deadLetterQueue: "analytics-events-dlq" },
+          "hook-events-dlq": { maxBatchTimeout: 0.05 },
+          "webhook-deliveries-dlq": { maxBatchTimeout: 0.05 },
+          "analytics-events-dlq": { maxBatchTimeout: 0.05 },
+        },
         bindings: {
           TEST_MIGRATIONS: migrations,
           // built by the same bundler `npm run dev` uses, keyed by folder name
@@ -28,6 +46,9 @@ export default defineConfig({
           // A fixed test key: 32 bytes, base64. Production sets CONFIG_ENCRYPTION_KEY as a secret.
           CONFIG_ENCRYPTION_KEY: "dGVzdC1rZXktMzItYnl0ZXMtbG9uZy0xMjM0NTY3ODk=",
           LOG_LEVEL: "silent",
+          // retries a second apart instead of ten, so retry tests finish quickly
+          HOOK_RETRY_BASE_SECONDS: "1",
+          OUTBOX_REDRIVE_AFTER_SECONDS: "0",
         },
       },
     }),

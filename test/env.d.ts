@@ -1,12 +1,12 @@
-/** The bindings tests see: the API Worker's, plus the migrations the config reads. */
+/** The bindings tests see: the consumer Worker's (a superset of the API Worker's), plus what the config adds. */
 
 import type { D1Migration } from "cloudflare:test";
 import type { PluginBundle } from "@digital-commerce/plugin-sdk/build";
-import type { ApiEnv } from "../api/src/env.ts";
+import type { ConsumerEnv } from "../consumers/src/env.ts";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends ApiEnv {
+    interface Env extends ConsumerEnv {
       TEST_MIGRATIONS: D1Migration[];
       /** Bundles of plugins/* and test/fixtures/plugins/*, by folder name, built by vitest.config.ts. */
       TEST_PLUGIN_BUNDLES: Record<string, PluginBundle>;

@@ -10,11 +10,19 @@ export interface ApiEnv {
   PLUGIN_STORAGE: R2Bucket;
   /** One SQLite-backed Durable Object per tenant and plugin: the db capability. */
   PLUGIN_DB: DurableObjectNamespace<PluginDatabase>;
+  /** Hook events, and the per-plugin deliveries the consumer fans them out to. */
   HOOK_EVENTS: Queue<unknown>;
+  /** One message per outbound webhook delivery. */
+  WEBHOOK_DELIVERIES: Queue<unknown>;
+  ANALYTICS_EVENTS: Queue<unknown>;
   LOADER: WorkerLoader;
   /** Base64 of 32 random bytes: the AES-GCM key for sensitive plugin settings. A Worker secret. */
   CONFIG_ENCRYPTION_KEY: string;
   LOG_LEVEL?: string;
+  /** Milliseconds a whole before-hook chain may take (default 5000). */
+  HOOK_CHAIN_BUDGET_MS?: string;
+  /** Seconds an outbox row stays unsent before the scheduled re-drive sends it (default 60). */
+  OUTBOX_REDRIVE_AFTER_SECONDS?: string;
 }
 
 declare global {

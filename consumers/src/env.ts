@@ -1,5 +1,15 @@
 /** The consumer Worker's bindings, as consumers/wrangler.toml declares them. */
-export interface ConsumerEnv {
-  DB: D1Database;
-  LOG_LEVEL?: string;
+import type { ApiEnv } from "../../api/src/env.ts";
+
+/** The API Worker's bindings (plugins run here with the same stores), the dead-letter producers and the retry knobs. */
+export interface ConsumerEnv extends ApiEnv {
+  HOOK_EVENTS_DLQ: Queue<unknown>;
+  WEBHOOK_DELIVERIES_DLQ: Queue<unknown>;
+  ANALYTICS_EVENTS_DLQ: Queue<unknown>;
+  /** Attempts a hook delivery gets when its hook does not say (default 5, at most 100). */
+  HOOK_MAX_ATTEMPTS?: string;
+  /** First retry delay in seconds; doubles per attempt, with jitter, capped at 24 hours (default 10). */
+  HOOK_RETRY_BASE_SECONDS?: string;
+  /** Deliveries one tenant may start per batch while other tenants wait; the rest are deferred (default 8). */
+  TENANT_BATCH_SHARE?: string;
 }

@@ -1,10 +1,22 @@
-/** The consumer Worker's entry: wires queue batches to their consumers. */
+/** The consumer Worker's entry: routes each queue's batches to its consumer, and exports the plugin capability entrypoints. */
 import { serviceLogger } from "../../api/src/logging/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 import { consumeHookEvents } from "./hook-events.ts";
 
+// Plugins run here too, so the isolates' capability entrypoints must be this Worker's own exports
+// (listed one by one: `export *` does not register them in ctx.exports). The database Durable Object
+// lives in the API Worker; this Worker binds it by script_name.
+export {
+  CacheCapability,
+  DbCapability,
+  EgressGate,
+  EventsCapability,
+  LogCapability,
+  StorageCapability,
+} from "../../api/src/sandbox/index.ts";
+
 export default {
-  async queue(batch, env) {
+  async queue(batch, env, ctx) {
     const log = serviceLogger("commerce-consumers", env.LOG_LEVEL).child({ queue: batch.queue });
     await consumeHookEvents(batch, log);
   },

@@ -1,7 +1,7 @@
 /** Per-plugin, per-tenant accounting of calls: what the health endpoint reports. */
 import { z } from "zod";
 
-export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle";
+export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle" | "method";
 export type CallOutcome = "ok" | "error" | "timeout" | "limit";
 
 export interface CallRecord {
