@@ -49,6 +49,12 @@ export default defineConfig({
           // retries a second apart instead of ten, so retry tests finish quickly
           HOOK_RETRY_BASE_SECONDS: "1",
           OUTBOX_REDRIVE_AFTER_SECONDS: "0",
+          // webhook receivers in tests listen on 127.0.0.1 (test/global-setup.ts), which production refuses
+          WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+          // the whole 27.5-hour retry schedule in about 5 s: the early delays round to 0, the last ones to 1-2 s
+          WEBHOOK_RETRY_SCALE: "0.00005",
+          // so the timeout test waits 2 s, not 15
+          WEBHOOK_TIMEOUT_MS: "2000",
         },
       },
     }),

@@ -30,6 +30,8 @@ CREATE TABLE deliveries (
   status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'succeeded', 'dead')),
   attempts     INTEGER NOT NULL DEFAULT 0,
   max_attempts INTEGER NOT NULL CHECK (max_attempts BETWEEN 1 AND 100),
+  -- attempts made before the last replay: a replayed delivery gets max_attempts more
+  attempt_floor INTEGER NOT NULL DEFAULT 0,
   -- a running delivery whose lease passed was abandoned (its consumer crashed): it may be claimed again
   lease_until  TEXT,
   last_error   TEXT,

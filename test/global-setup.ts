@@ -1,10 +1,13 @@
 /**
  * Real servers on loopback for the sandbox tests, started in Node before workerd:
  * an "allowed" HTTP server a plugin's manifest lists (8791), and a "forbidden"
- * HTTP and TCP server no manifest lists (8792), which must never see a request.
+ * HTTP and TCP server no manifest lists (8792), which must never see a request, and a webhook receiver
+ * (8794) that records outbound webhook deliveries (test/webhooks/receiver-server.ts).
  */
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
+import { WEBHOOK_RECEIVER_PORT } from "./webhooks/receiver.ts";
+import { createWebhookReceiver } from "./webhooks/receiver-server.ts";
 
 export const ALLOWED_PORT = 8791;
 export const FORBIDDEN_PORT = 8792;
@@ -26,12 +29,14 @@ export async function setup({ provide }: { provide: (key: string, value: unknown
     forbiddenHits.push("tcp connection");
     socket.end("you should not be here\n");
   });
+  const webhookReceiver = createWebhookReceiver();
   await Promise.all([
     new Promise<void>((r) => allowed.listen(ALLOWED_PORT, "127.0.0.1", r)),
     new Promise<void>((r) => forbidden.listen(FORBIDDEN_PORT, "127.0.0.1", r)),
     new Promise<void>((r) => tcp.listen(FORBIDDEN_TCP_PORT, "127.0.0.1", r)),
+    new Promise<void>((r) => webhookReceiver.listen(WEBHOOK_RECEIVER_PORT, "127.0.0.1", r)),
   ]);
-  servers = [allowed, forbidden, tcp];
+  servers = [allowed, forbidden, tcp, webhookReceiver];
   provide("forbiddenPorts", [FORBIDDEN_PORT, FORBIDDEN_TCP_PORT]);
 }
 

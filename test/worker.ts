@@ -17,5 +17,6 @@ export {
 
 export default {
   fetch: api.fetch,
+  scheduled: api.scheduled,
   queue: consumers.queue,
 } satisfies ExportedHandler<Cloudflare.Env>;

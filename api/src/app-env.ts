@@ -9,5 +9,7 @@ export interface AppEnv {
     requestId: string;
     log: Logger;
     principal: Principal;
+    /** Set on routes that run hooks: the id their trace is stored under. */
+    traceId: string;
   };
 }

@@ -2,12 +2,14 @@
 
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { pluginsAdmin } from "./admin/index.ts";
+import { pipelineAdmin, pluginsAdmin } from "./admin/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { authenticate } from "./auth/index.ts";
+import { commerceApi } from "./commerce/index.ts";
 import { RequestError } from "./errors/index.ts";
-import { errorResponse, requestContext, validationHook } from "./http/index.ts";
+import { errorResponse, requestContext, traceContext, validationHook } from "./http/index.ts";
 import { pluginApi } from "./plugin-api/index.ts";
+import { webhooksAdmin } from "./webhooks/index.ts";
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -17,7 +19,11 @@ export function createApp() {
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   app.use("/api/admin/*", authenticate);
+  app.use("/api/commerce/*", authenticate, traceContext);
   app.route("/api/admin/plugins", pluginsAdmin);
+  app.route("/api/admin/webhooks", webhooksAdmin);
+  app.route("/api/admin", pipelineAdmin);
+  app.route("/api/commerce", commerceApi);
   app.route("/", pluginApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", {

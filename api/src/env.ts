@@ -23,6 +23,8 @@ export interface ApiEnv {
   HOOK_CHAIN_BUDGET_MS?: string;
   /** Seconds an outbox row stays unsent before the scheduled re-drive sends it (default 60). */
   OUTBOX_REDRIVE_AFTER_SECONDS?: string;
+  /** "true" lets webhook endpoints use loopback and private addresses (dev and tests only; see api/src/webhooks/README.md). */
+  WEBHOOK_ALLOW_PRIVATE_URLS?: string;
 }
 
 declare global {

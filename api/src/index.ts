@@ -1,5 +1,8 @@
-/** The API Worker's entry: wires bindings to the HTTP application, and exports the plugin capability entrypoints. */
+/** The API Worker's entry: wires bindings to the HTTP application and the outbox re-drive, and exports the plugin capability entrypoints. */
 import { createApp } from "./app.ts";
+import type { ApiEnv } from "./env.ts";
+import { serviceLogger } from "./logging/index.ts";
+import { redriveOutbox } from "./outbox/index.ts";
 
 // listed one by one: `export *` does not make an entrypoint the runtime's ctx.exports sees (tried);
 // bench/sandbox/worker.ts lists the same classes for the same reason
@@ -13,4 +16,15 @@ export {
   StorageCapability,
 } from "./sandbox/index.ts";
 
-export default createApp();
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  /** Cron (wrangler.toml [triggers]): sends outbox events whose send failed or never happened. */
+  async scheduled(_controller, env, _ctx) {
+    const olderThanSeconds = Number(env.OUTBOX_REDRIVE_AFTER_SECONDS ?? 60);
+    await redriveOutbox(env.DB, env, serviceLogger("commerce-api", env.LOG_LEVEL).child({ job: "outbox-redrive" }), {
+      olderThanSeconds: Number.isFinite(olderThanSeconds) ? olderThanSeconds : 60,
+    });
+  },
+} satisfies ExportedHandler<ApiEnv>;

@@ -48,7 +48,7 @@ export default {
       const tenant = await createTenant(env.DB, { slug: `bench-${crypto.randomUUID().slice(0, 8)}`, name: "Bench" });
       const scope = {
         db: env.DB,
-        queue: env.HOOK_EVENTS,
+        queues: env,
         tenantId: tenant.id,
         secret: env.CONFIG_ENCRYPTION_KEY,
         log,

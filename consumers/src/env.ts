@@ -12,4 +12,10 @@ export interface ConsumerEnv extends ApiEnv {
   HOOK_RETRY_BASE_SECONDS?: string;
   /** Deliveries one tenant may start per batch while other tenants wait; the rest are deferred (default 8). */
   TENANT_BATCH_SHARE?: string;
+  /** Multiplies every webhook retry delay (default 1; tests use a tiny factor so the whole schedule takes seconds). */
+  WEBHOOK_RETRY_SCALE?: string;
+  /** Milliseconds a webhook endpoint has to answer one attempt (default 15000). */
+  WEBHOOK_TIMEOUT_MS?: string;
+  /** Exhausted deliveries in a row, with no success between, after which an endpoint is disabled (default 5). */
+  WEBHOOK_DISABLE_AFTER_FAILURES?: string;
 }

@@ -1,34 +1,125 @@
 /**
- * Consumes the hook-events queue. Each message is handled and acknowledged on its
- * own, so one bad message never re-runs the rest of its batch. A message that does
- * not parse is retried and, once its retries are spent, lands in the dead-letter queue.
+ * Consumes the hook-events queue: events are fanned out to one delivery message per
+ * subscribing plugin; deliveries run under the fair-share plan. Every message is acked,
+ * retried (with its own backoff) or dead-lettered on its own, never the whole batch.
  */
+import {
+  type DeliveryMessage,
+  deliveryMessage,
+  hookQueueMessage,
+  recordDeadLetter,
+} from "../../api/src/deliveries/index.ts";
+import type { HookEventMessage } from "../../api/src/outbox/index.ts";
+import type { SandboxDeps } from "../../api/src/sandbox/index.ts";
+import type { ConsumerEnv } from "./env.ts";
+import { DEFAULT_SHARE, planBatch, runInOrder } from "./fair-share.ts";
+import { fanOut } from "./fan-out.ts";
+import { runDelivery } from "./run-delivery.ts";
 
-import type { Logger } from "../../api/src/logging/index.ts";
-import { hookEventMessage } from "../../api/src/outbox/index.ts";
+type Deps = SandboxDeps & { env: ConsumerEnv };
 
-export async function consumeHookEvents(batch: MessageBatch<unknown>, log: Logger): Promise<void> {
+function shareOf(env: ConsumerEnv): number {
+  const n = Number(env.TENANT_BATCH_SHARE);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_SHARE;
+}
+
+async function consumeEvent(deps: Deps, message: Message<unknown>, event: HookEventMessage): Promise<void> {
+  try {
+    const deliveries = await fanOut(deps.env, event);
+    deps.log.debug({ event_id: event.id, hook: event.hook, deliveries }, "event fanned out");
+    message.ack();
+  } catch (error) {
+    deps.log.error(
+      { err: error, event_id: event.id, attempts: message.attempts },
+      "fan-out failed; retrying the event",
+    );
+    message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+  }
+}
+
+async function deadLetter(deps: Deps, message: Message<unknown>, body: DeliveryMessage, error: string) {
+  const letter = { ...body, last_error: error };
+  try {
+    await deps.env.HOOK_EVENTS_DLQ.send(letter, { contentType: "json" });
+  } catch (sendError) {
+    // the dead-letter queue did not take it: record it directly rather than lose it
+    deps.log.error({ err: sendError, delivery: body.delivery_id }, "dead-letter send failed; recording directly");
+    await recordDeadLetter(deps.env.DB, body.delivery_id, {
+      queue: "hook-events-dlq",
+      tenantId: body.tenant_id,
+      deliveryId: body.delivery_id,
+      eventId: body.event_id,
+      pluginSlug: body.plugin_slug,
+      hook: body.hook,
+      body: letter,
+      attempts: message.attempts,
+      lastError: error,
+    }).run();
+  }
+  message.ack();
+}
+
+async function consumeDelivery(deps: Deps, message: Message<unknown>, body: DeliveryMessage): Promise<void> {
+  try {
+    const verdict = await runDelivery(deps, body);
+    if (verdict.action === "ack") message.ack();
+    else if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
+    else await deadLetter(deps, message, body, verdict.error);
+  } catch (error) {
+    // the platform itself failed (D1 down past the transient retries): the queue tries again
+    deps.log.error({ err: error, delivery: body.delivery_id }, "delivery could not be processed; retrying");
+    message.retry({ delaySeconds: Math.min(300, 5 * message.attempts) });
+  }
+}
+
+/** Puts deferred deliveries back on the queue as new messages, so deferral never spends a retry. */
+async function defer(deps: Deps, deferred: { item: [Message<unknown>, DeliveryMessage]; delaySeconds: number }[]) {
+  for (let i = 0; i < deferred.length; i += 100) {
+    const chunk = deferred.slice(i, i + 100);
+    try {
+      await deps.env.HOOK_EVENTS.sendBatch(
+        chunk.map(({ item: [, body], delaySeconds }) => ({
+          body: { ...body, deferrals: body.deferrals + 1 },
+          contentType: "json" as const,
+          delaySeconds,
+        })),
+      );
+      for (const {
+        item: [message],
+      } of chunk)
+        message.ack();
+    } catch (error) {
+      deps.log.error({ err: error }, "could not defer deliveries; retrying them instead");
+      for (const {
+        item: [message],
+        delaySeconds,
+      } of chunk)
+        message.retry({ delaySeconds });
+    }
+  }
+}
+
+export async function consumeHookEvents(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
+  const deliveries: [Message<unknown>, DeliveryMessage][] = [];
+  const events: [Message<unknown>, HookEventMessage][] = [];
   for (const message of batch.messages) {
-    const parsed = hookEventMessage.safeParse(message.body);
+    const parsed = hookQueueMessage.safeParse(message.body);
     if (!parsed.success) {
-      log.error(
+      deps.log.error(
         { message_id: message.id, attempts: message.attempts, issues: parsed.error.issues },
-        "malformed hook event",
+        "malformed hook-events message; it goes to the dead-letter queue once its retries are spent",
       );
       message.retry();
       continue;
     }
-    const event = parsed.data;
-    log.info(
-      {
-        event_id: event.id,
-        tenant: event.tenant_id,
-        plugin: event.plugin_slug,
-        hook: event.hook,
-        attempts: message.attempts,
-      },
-      "hook event received",
-    );
-    message.ack();
+    const body = parsed.data;
+    if (body.type === "delivery") deliveries.push([message, deliveryMessage.parse(body)]);
+    else events.push([message, body]);
   }
+  const plan = planBatch(deliveries, ([, body]) => body.tenant_id, shareOf(deps.env));
+  await Promise.all([
+    runInOrder(events, ([message, event]) => consumeEvent(deps, message, event)),
+    runInOrder(plan.run, ([message, body]) => consumeDelivery(deps, message, body)),
+    defer(deps, plan.defer),
+  ]);
 }

@@ -1,7 +1,9 @@
 /** The consumer Worker's entry: routes each queue's batches to its consumer, and exports the plugin capability entrypoints. */
 import { serviceLogger } from "../../api/src/logging/index.ts";
+import { consumeDeadLetters } from "./dead-letters.ts";
 import type { ConsumerEnv } from "./env.ts";
 import { consumeHookEvents } from "./hook-events.ts";
+import { consumeWebhookDeliveries } from "./webhooks.ts";
 
 // Plugins run here too, so the isolates' capability entrypoints must be this Worker's own exports
 // (listed one by one: `export *` does not register them in ctx.exports). The database Durable Object
@@ -18,6 +20,11 @@ export {
 export default {
   async queue(batch, env, ctx) {
     const log = serviceLogger("commerce-consumers", env.LOG_LEVEL).child({ queue: batch.queue });
-    await consumeHookEvents(batch, log);
+    const deps = { env, exports: ctx.exports, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), log };
+    if (batch.queue.endsWith("-dlq")) return await consumeDeadLetters(batch, env, log);
+    if (batch.queue === "hook-events") return await consumeHookEvents(batch, deps);
+    if (batch.queue === "webhook-deliveries") return consumeWebhookDeliveries(batch, env, ctx, log);
+    log.error({ messages: batch.messages.length }, "no consumer for this queue; retrying its messages");
+    batch.retryAll({ delaySeconds: 60 });
   },
 } satisfies ExportedHandler<ConsumerEnv>;

@@ -26,7 +26,7 @@ type AdminUiInput = NonNullable<PluginManifestInput["admin_ui"]>;
 export type WidgetInput = NonNullable<AdminUiInput["widgets"]>[number];
 
 /** How a hook handler fails and how long it may run; the platform's defaults apply when left out. */
-export type HookOptions = Pick<HookInput, "on_failure" | "timeout_ms">;
+export type HookOptions = Pick<HookInput, "on_failure" | "timeout_ms" | "max_attempts">;
 
 /** Options of an API endpoint; `auth_required` defaults to `true`. */
 export type ApiEndpointOptions = Pick<EndpointInput, "auth_required">;

@@ -51,6 +51,8 @@ export const hookSchema = z.object({
   /** What a failure or timeout of this handler does to a "before" chain. */
   on_failure: hookFailurePolicy.optional(),
   timeout_ms: z.number().int().positive().max(30_000).optional(),
+  /** Attempts a notification delivery of this hook gets before it is dead-lettered (default: the queue's). */
+  max_attempts: z.number().int().min(1).max(100).optional(),
 });
 
 export const httpMethod = z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]);

@@ -5,7 +5,9 @@ import {
   type AuthResult,
   authResultSchema,
   type BasePlugin,
+  type CategoryMethodOf,
   type CmsPlugin,
+  categoryMethods,
   cmsContentQuerySchema,
   type DashboardData,
   type EmailPlugin,
@@ -28,9 +30,12 @@ import {
 
 // The checks on types run when the project type-checks (`tsc`); vitest only sees them pass.
 describe("plugin context", () => {
-  it("offers exactly what the spec's Plugin Context lists", () => {
-    expectTypeOf<keyof PluginContext>().toEqualTypeOf<
-      "tenant" | "plugin" | "db" | "cache" | "storage" | "http" | "events" | "logger"
+  it("offers exactly what the spec's Plugin Context lists, plus the optional keys of repeatable calls", () => {
+    type SpecKeys = "tenant" | "plugin" | "db" | "cache" | "storage" | "http" | "events" | "logger";
+    expectTypeOf<keyof PluginContext>().toEqualTypeOf<SpecKeys | "delivery" | "idempotency_key">();
+    expectTypeOf<Required<Pick<PluginContext, SpecKeys>>>().toEqualTypeOf<Pick<PluginContext, SpecKeys>>();
+    expectTypeOf<PluginContext["delivery"]>().toEqualTypeOf<
+      { id: string; event_id: string; attempt: number; idempotency_key: string } | undefined
     >();
     expectTypeOf<PluginContext["tenant"]>().toEqualTypeOf<{
       id: string;
@@ -95,6 +100,16 @@ describe("plugin interfaces", () => {
     expectTypeOf<PluginFor<"email">>().toEqualTypeOf<EmailPlugin>();
     expectTypeOf<PluginFor<"cms">>().toEqualTypeOf<CmsPlugin>();
     expectTypeOf<PluginFor<"utility">>().toEqualTypeOf<BasePlugin>();
+  });
+
+  it("lists every method of each category's interface as callable, and nothing else", () => {
+    expectTypeOf<(typeof categoryMethods)["payment"][number]>().toEqualTypeOf<CategoryMethodOf<"payment">>();
+    expectTypeOf<(typeof categoryMethods)["auth"][number]>().toEqualTypeOf<CategoryMethodOf<"auth">>();
+    expectTypeOf<(typeof categoryMethods)["analytics"][number]>().toEqualTypeOf<CategoryMethodOf<"analytics">>();
+    expectTypeOf<(typeof categoryMethods)["email"][number]>().toEqualTypeOf<CategoryMethodOf<"email">>();
+    expectTypeOf<(typeof categoryMethods)["cms"][number]>().toEqualTypeOf<CategoryMethodOf<"cms">>();
+    expect(categoryMethods.utility).toEqual([]);
+    expect(categoryMethods.payment).toEqual(["processPayment", "capturePayment", "refundPayment", "handleWebhook"]);
   });
 });
 

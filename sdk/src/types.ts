@@ -125,8 +125,34 @@ export interface PluginLogger {
 }
 
 /**
+ * The queued delivery a call belongs to: a notification hook or an analytics event delivered to
+ * this plugin through a queue. Queues deliver at least once, so the same delivery may arrive
+ * again (`attempt` counts from 1); its `idempotency_key` stays the same on every attempt.
+ *
+ * @example
+ * // use delivery.idempotency_key as the Idempotency-Key toward external APIs so a retried
+ * // delivery never repeats a side effect
+ * const handler: HookHandler<OrderHookData> = async (context, data) => {
+ *   await context.http.post("https://api.example.com/receipts", data.order, {
+ *     headers: context.delivery ? { "Idempotency-Key": context.delivery.idempotency_key } : {},
+ *   });
+ * };
+ */
+export interface DeliveryInfo {
+  /** The delivery: one event for one plugin and hook. */
+  id: string;
+  /** The event it delivers; every plugin subscribed to the event gets its own delivery. */
+  event_id: string;
+  attempt: number;
+  /** Stable across every attempt of this delivery. */
+  idempotency_key: string;
+}
+
+/**
  * Everything a plugin may touch, scoped to one tenant and one plugin. Every hook handler,
- * endpoint and lifecycle callback receives it.
+ * endpoint, lifecycle callback and category method receives it. The members the spec lists are
+ * always there (each capability when granted); `delivery` and `idempotency_key` are the
+ * platform's additions for calls that can be repeated.
  *
  * @example
  * const handler: HookHandler<OrderHookData> = async (context: PluginContext, data) => {
@@ -142,6 +168,25 @@ export interface PluginContext {
   http: PluginHttp;
   events: PluginEvents;
   logger: PluginLogger;
+  /**
+   * Present when the call delivers a queued event (a notification hook, an analytics event).
+   *
+   * @example
+   * // use delivery.idempotency_key as the Idempotency-Key toward external APIs so a retried
+   * // delivery never repeats a side effect
+   * const key = context.delivery?.idempotency_key;
+   */
+  delivery?: DeliveryInfo;
+  /**
+   * The key of this call when it may be repeated: a queued delivery's key, or the key the
+   * platform gives a category method (a refund, a capture). Pass it on to external APIs.
+   *
+   * @example
+   * await context.http.post("https://api.stripe.com/v1/refunds", { charge }, {
+   *   headers: context.idempotency_key ? { "Idempotency-Key": context.idempotency_key } : {},
+   * });
+   */
+  idempotency_key?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,3 +698,50 @@ export interface PluginsByCategory {
   utility: BasePlugin;
 }
 export type PluginFor<C extends PluginCategory> = PluginsByCategory[C];
+
+/** The methods a category adds to `BasePlugin`: what the platform may call on a plugin of category `C`. */
+export type CategoryMethodOf<C extends PluginCategory> = Exclude<keyof PluginFor<C>, keyof BasePlugin>;
+
+/**
+ * What a plugin folder's `plugin.ts` exports by default: its category's methods, and lifecycle
+ * callbacks if it keeps them here rather than in `lifecycle.ts`. The manifest is `manifest.ts`'s.
+ *
+ * @example
+ * // plugin.ts of a payment plugin
+ * const plugin: PluginImplementation<"payment"> = {
+ *   processPayment: async (context, payment) => ({ success: true, transaction_id: payment.idempotency_key, status: "captured" }),
+ *   capturePayment: async (context, transactionId) => ({ transaction_id: transactionId }),
+ *   refundPayment: async (context, transactionId, amount) => ({ transaction_id: transactionId, amount }),
+ *   handleWebhook: async (context, event) => context.logger.info(event),
+ * };
+ * export default plugin;
+ */
+export type PluginImplementation<C extends PluginCategory> = Omit<PluginFor<C>, "manifest">;
+
+/**
+ * The methods the platform may call on a plugin, by category: the methods of the category's
+ * interface, and nothing else. A call to a method not listed for the plugin's category is refused.
+ *
+ * @example
+ * categoryMethods.payment; // ["processPayment", "capturePayment", "refundPayment", "handleWebhook"]
+ * categoryMethods.utility; // []
+ */
+export const categoryMethods = {
+  payment: ["processPayment", "capturePayment", "refundPayment", "handleWebhook"],
+  auth: ["authenticate", "authorize", "refreshToken"],
+  analytics: ["trackEvent", "getMetrics", "getDashboard"],
+  email: ["sendEmail", "verifyConnection", "handleWebhook"],
+  cms: ["getContent", "listContent", "handleWebhook"],
+  utility: [],
+} as const satisfies { [C in PluginCategory]: readonly CategoryMethodOf<C>[] };
+
+/** Any category's method name. */
+export type CategoryMethod = (typeof categoryMethods)[PluginCategory][number];
+
+/**
+ * The outcome of one call of a batch (`runMethodBatch`): each call of a batch settles on its own.
+ *
+ * @example
+ * const outcomes: MethodOutcome[] = [{ ok: true, value: undefined }, { ok: false, error: { name: "Error", message: "disk full" } }];
+ */
+export type MethodOutcome = { ok: true; value: unknown } | { ok: false; error: { name: string; message: string } };

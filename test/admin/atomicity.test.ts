@@ -13,7 +13,7 @@ async function scopeWithCoreUtils() {
   await api("POST", "/api/admin/plugins/core-utils/install");
   const scope = {
     db: env.DB,
-    queue: env.HOOK_EVENTS,
+    queues: env,
     tenantId: tenant.id,
     secret: env.CONFIG_ENCRYPTION_KEY,
     log: createLogger("silent"),

@@ -1,2 +1,3 @@
-/** The admin API: plugin management for the calling token's tenant. */
+/** The admin API: plugin management, and the hook pipeline's traces and dead letters, for the calling token's tenant. */
+export { pipelineAdmin } from "./pipeline.ts";
 export { pluginsAdmin } from "./plugins.ts";

@@ -3,6 +3,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../auth/index.ts";
+import { forgetSubscribers } from "../hooks/index.ts";
 import { sandboxDepsOf, validationHook } from "../http/index.ts";
 import {
   activatePlugin,
@@ -33,7 +34,7 @@ export const pluginsAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 function scopeOf(c: Context<AppEnv>): TenantScope {
   return {
     db: c.env.DB,
-    queue: c.env.HOOK_EVENTS,
+    queues: c.env,
     tenantId: c.get("principal").tenantId,
     secret: c.env.CONFIG_ENCRYPTION_KEY,
     log: c.get("log"),
@@ -47,6 +48,7 @@ pluginsAdmin.on(["POST", "PUT", "DELETE"], "*", requireRole("admin"), async (c, 
     await next();
   } finally {
     forgetTenant(c.get("principal").tenantId);
+    forgetSubscribers(c.get("principal").tenantId);
   }
 });
 

@@ -80,7 +80,7 @@ export async function reportPluginError(
     error,
   });
   await event.statement.run();
-  await flushOutbox(scope.db, scope.queue, [event], scope.log);
+  await flushOutbox(scope.db, scope.queues, [event], scope.log);
 }
 
 /** After an uninstall commits: the plugin's database, stored objects and cache entries for this tenant go too. */

@@ -6,14 +6,14 @@
  */
 import type { HookName } from "@digital-commerce/plugin-sdk";
 import type { Logger } from "../logging/index.ts";
-import { flushOutbox, type OutboxEvent, outboxEvent } from "../outbox/index.ts";
+import { flushOutbox, type OutboxEvent, type OutboxQueues, outboxEvent } from "../outbox/index.ts";
 import type { PluginState } from "../registry/index.ts";
 import type { SandboxDeps } from "../sandbox/index.ts";
 import { LifecycleError } from "./errors.ts";
 
 export interface TenantScope {
   db: D1Database;
-  queue: Queue<unknown>;
+  queues: OutboxQueues;
   tenantId: string;
   secret: string;
   log: Logger;
@@ -66,7 +66,7 @@ export class TransitionBatch {
       }
       throw error;
     }
-    await flushOutbox(db, this.scope.queue, this.events, this.scope.log);
+    await flushOutbox(db, this.scope.queues, this.events, this.scope.log);
   }
 }
 

@@ -1,70 +1,178 @@
 /**
  * The outbox: an event is written in the same D1 batch as the change it
- * describes, then sent to the hook-events queue and marked sent. A send that
- * fails leaves the row unsent, so nothing is lost between the write and the queue.
+ * describes, then sent to its queue and marked sent. A send that fails leaves
+ * the row unsent, and the scheduled re-drive sends it later, so nothing is lost
+ * between the write and the queue.
  */
 import type { HookName } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
+import type { ApiEnv } from "../env.ts";
 import type { Logger } from "../logging/index.ts";
 
-/** The message on the hook-events queue; the consumer parses it with this schema. */
+/** Payloads above this travel by reference: the consumer reads them from the outbox row (Queues allow 128 KB a message). */
+export const INLINE_PAYLOAD_BYTES = 64 * 1024;
+
+/** The message on the hook-events and analytics-events queues; the consumers parse it with this schema. */
 export const hookEventMessage = z.object({
+  type: z.literal("event").default("event"),
   id: z.string(),
   tenant_id: z.string(),
   hook: z.string(),
   plugin_slug: z.string().nullable(),
-  payload: z.unknown(),
+  /** Absent when the payload was too large to travel inline: read it from the outbox row. */
+  payload: z.unknown().optional(),
   created_at: z.string(),
+  trace_id: z.string().nullish(),
 });
 export type HookEventMessage = z.infer<typeof hookEventMessage>;
 
-/** A catalogue hook, or an event a plugin emitted (`event:<name>`). */
-export type OutboxTopic = HookName | `event:${string}`;
+/** A catalogue hook, an event a plugin emitted (`event:<name>`), or an analytics event (`analytics:<name>`). */
+export type OutboxTopic = HookName | `event:${string}` | `analytics:${string}`;
+
+export type OutboxQueue = "hook-events" | "analytics-events";
+
+/** The producers the outbox sends to. */
+export type OutboxQueues = Pick<ApiEnv, "HOOK_EVENTS" | "ANALYTICS_EVENTS">;
 
 export interface OutboxEvent {
   statement: D1PreparedStatement;
   message: HookEventMessage;
+  queue: OutboxQueue;
+}
+
+export function queueOf(topic: string): OutboxQueue {
+  return topic.startsWith("analytics:") ? "analytics-events" : "hook-events";
 }
 
 /** The INSERT to put in the caller's batch, and the message to send once it commits. */
 export function outboxEvent(
   db: D1Database,
   tenantId: string,
-  hook: OutboxTopic,
+  topic: OutboxTopic,
   pluginSlug: string | null,
   payload: unknown,
+  traceId?: string,
 ): OutboxEvent {
+  const json = JSON.stringify(payload ?? null);
   const message: HookEventMessage = {
+    type: "event",
     id: crypto.randomUUID(),
     tenant_id: tenantId,
-    hook,
+    hook: topic,
     plugin_slug: pluginSlug,
-    payload,
+    ...(json.length <= INLINE_PAYLOAD_BYTES ? { payload: payload ?? null } : {}),
     created_at: new Date().toISOString(),
+    trace_id: traceId ?? null,
   };
+  const queue = queueOf(topic);
   const statement = db
-    .prepare("INSERT INTO outbox (id, tenant_id, hook, plugin_slug, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(message.id, tenantId, hook, pluginSlug, JSON.stringify(payload), message.created_at);
-  return { statement, message };
+    .prepare(
+      `INSERT INTO outbox (id, tenant_id, hook, plugin_slug, payload, created_at, queue, trace_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(message.id, tenantId, topic, pluginSlug, json, message.created_at, queue, traceId ?? null);
+  return { statement, message, queue };
+}
+
+function producer(queues: OutboxQueues, queue: OutboxQueue): Queue<unknown> {
+  return queue === "analytics-events" ? queues.ANALYTICS_EVENTS : queues.HOOK_EVENTS;
 }
 
 /** Sends committed events and marks them sent; a failed send is logged and left for the re-drive. */
 export async function flushOutbox(
   db: D1Database,
-  queue: Queue<unknown>,
+  queues: OutboxQueues,
   events: readonly OutboxEvent[],
   log: Logger,
 ): Promise<void> {
-  if (events.length === 0) return;
-  try {
-    await queue.sendBatch(events.map((e) => ({ body: e.message, contentType: "json" as const })));
-  } catch (error) {
-    log.error({ err: error, events: events.map((e) => e.message.id) }, "outbox send failed; events stay unsent");
-    return;
+  const sent: string[] = [];
+  for (const queue of ["hook-events", "analytics-events"] as const) {
+    const group = events.filter((e) => e.queue === queue);
+    // sendBatch takes at most 100 messages
+    for (let i = 0; i < group.length; i += 100) {
+      const chunk = group.slice(i, i + 100);
+      try {
+        await producer(queues, queue).sendBatch(chunk.map((e) => ({ body: e.message, contentType: "json" as const })));
+        sent.push(...chunk.map((e) => e.message.id));
+      } catch (error) {
+        log.error(
+          { err: error, queue, events: chunk.map((e) => e.message.id) },
+          "outbox send failed; the events stay unsent for the re-drive",
+        );
+      }
+    }
   }
-  const ids = events.map((e) => e.message.id);
-  await db
-    .prepare(`UPDATE outbox SET sent_at = ? WHERE id IN (${ids.map(() => "?").join(", ")})`)
-    .bind(new Date().toISOString(), ...ids)
-    .run();
+  await markSent(db, sent);
+}
+
+async function markSent(db: D1Database, ids: readonly string[]): Promise<void> {
+  // D1 binds at most 100 parameters a statement
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    await db
+      .prepare(`UPDATE outbox SET sent_at = ? WHERE id IN (${chunk.map(() => "?").join(", ")})`)
+      .bind(new Date().toISOString(), ...chunk)
+      .run();
+  }
+}
+
+const unsentRow = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  hook: z.string(),
+  plugin_slug: z.string().nullable(),
+  payload: z.string(),
+  created_at: z.string(),
+  queue: z.enum(["hook-events", "analytics-events"]),
+  trace_id: z.string().nullable(),
+});
+
+/**
+ * The re-drive: sends events still unsent `olderThanSeconds` after they were written (their send failed,
+ * or the Worker stopped between commit and send). A row sent twice is harmless: deliveries are idempotent.
+ */
+export async function redriveOutbox(
+  db: D1Database,
+  queues: OutboxQueues,
+  log: Logger,
+  { olderThanSeconds = 60, limit = 500 } = {},
+): Promise<number> {
+  const cutoff = new Date(Date.now() - olderThanSeconds * 1000).toISOString();
+  const { results } = await db
+    .prepare(
+      `SELECT id, tenant_id, hook, plugin_slug, payload, created_at, queue, trace_id FROM outbox
+        WHERE sent_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?`,
+    )
+    .bind(cutoff, limit)
+    .all();
+  const events: OutboxEvent[] = results.map((raw) => {
+    const row = unsentRow.parse(raw);
+    const inline = row.payload.length <= INLINE_PAYLOAD_BYTES;
+    return {
+      // already committed: nothing to write again
+      statement: db.prepare("SELECT 1"),
+      queue: row.queue,
+      message: {
+        type: "event",
+        id: row.id,
+        tenant_id: row.tenant_id,
+        hook: row.hook,
+        plugin_slug: row.plugin_slug,
+        ...(inline ? { payload: JSON.parse(row.payload) as unknown } : {}),
+        created_at: row.created_at,
+        trace_id: row.trace_id,
+      },
+    };
+  });
+  if (events.length > 0) log.warn({ events: events.length }, "re-driving unsent outbox events");
+  await flushOutbox(db, queues, events, log);
+  return events.length;
+}
+
+/** An event's payload: inline in the message, or read from its outbox row when it was too large. */
+export async function eventPayload(db: D1Database, event: HookEventMessage): Promise<unknown> {
+  if (event.payload !== undefined) return event.payload;
+  const row = await db.prepare("SELECT payload FROM outbox WHERE id = ?").bind(event.id).first<{ payload: string }>();
+  if (!row) throw new Error(`outbox row ${event.id} is missing; its payload cannot be read`);
+  return JSON.parse(row.payload) as unknown;
 }

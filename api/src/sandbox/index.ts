@@ -10,4 +10,5 @@ export { CapabilityError, SandboxError, type SandboxErrorCode } from "./errors.t
 export { invocationOf, invokePlugin, type PluginCall, type SandboxDeps } from "./invoke.ts";
 export { effectiveLimits, PLATFORM_LIMITS } from "./limits.ts";
 export { abandonIsolate, isolateId } from "./loader.ts";
-export { findTarget, grants, type SandboxTarget } from "./target.ts";
+export { callPluginMethod, callPluginMethodBatch, type MethodCallOptions } from "./methods.ts";
+export { activeTargets, findTarget, grants, type SandboxTarget } from "./target.ts";

@@ -30,12 +30,14 @@ export interface PluginCall<T> {
   timeoutMs?: number;
   idempotencyKey?: string;
   traceId?: string;
+  /** The queued delivery this call makes, which the plugin sees as `context.delivery`. */
+  delivery?: Invocation["delivery"];
   run(worker: PluginWorkerApi, invocation: Invocation): Promise<T>;
 }
 
 export function invocationOf(
   target: SandboxTarget,
-  call: { idempotencyKey?: string; traceId?: string },
+  call: { idempotencyKey?: string; traceId?: string; delivery?: Invocation["delivery"] },
   budgetMs?: number,
 ): Invocation {
   return {
@@ -48,7 +50,10 @@ export function invocationOf(
       config: target.config,
     },
     ...(call.idempotencyKey ? { idempotency_key: call.idempotencyKey } : {}),
+    // a delivery's key is the call's key unless the caller names another
+    ...(call.delivery && !call.idempotencyKey ? { idempotency_key: call.delivery.idempotency_key } : {}),
     ...(call.traceId ? { trace_id: call.traceId } : {}),
+    ...(call.delivery ? { delivery: call.delivery } : {}),
   };
 }
 
@@ -143,6 +148,8 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
       plugin: target.slug,
       kind: call.kind,
       name: call.name,
+      // the plugin's own words, for a veto message the caller shows as it is
+      reason: failure.message,
     });
   } finally {
     clearTimeout(timer);

@@ -41,35 +41,27 @@ const targetRow = z.object({
   bundle_hash: z.string().nullable(),
 });
 
-/** The tenant's installation of `slug` as a call target, or null when the tenant does not have it. */
-export async function findTarget(
-  env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
-  tenantId: string,
-  slug: string,
-): Promise<SandboxTarget | null> {
-  const raw = await env.DB.prepare(
-    `SELECT t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, t.settings AS tenant_settings,
+const targetQuery = `SELECT t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, t.settings AS tenant_settings,
             i.slug, i.version, i.state, i.config, i.permissions, v.manifest, v.bundle_hash
        FROM installations i
        JOIN tenants t ON t.id = i.tenant_id
-       JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
-      WHERE i.tenant_id = ? AND i.slug = ?`,
-  )
-    .bind(tenantId, slug)
-    .first();
-  if (!raw) return null;
+       JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version`;
+
+type Secrets = { DB: D1Database; CONFIG_ENCRYPTION_KEY: string };
+
+async function toTarget(env: Secrets, raw: unknown): Promise<SandboxTarget> {
   const row = targetRow.parse(raw);
   if (!row.bundle_hash) {
     throw new SandboxError(
       "BUNDLE_MISSING",
-      `${slug}@${row.version} was registered without a bundle; publish its code.`,
+      `${row.slug}@${row.version} was registered without a bundle; publish its code.`,
     );
   }
   const manifest = pluginManifestSchema.parse(JSON.parse(row.manifest));
   const config = await revealConfig(manifest.settings_schema, JSON.parse(row.config) as Record<string, unknown>, {
     secret: env.CONFIG_ENCRYPTION_KEY,
-    tenantId,
-    slug,
+    tenantId: row.tenant_id,
+    slug: row.slug,
   });
   return {
     tenant: {
@@ -78,7 +70,7 @@ export async function findTarget(
       name: row.tenant_name,
       settings: JSON.parse(row.tenant_settings) as Record<string, unknown>,
     },
-    slug,
+    slug: row.slug,
     version: row.version,
     hash: row.bundle_hash,
     state: row.state,
@@ -86,6 +78,20 @@ export async function findTarget(
     granted: permissionsSchema.parse(JSON.parse(row.permissions)),
     config,
   };
+}
+
+/** The tenant's installation of `slug` as a call target, or null when the tenant does not have it. */
+export async function findTarget(env: Secrets, tenantId: string, slug: string): Promise<SandboxTarget | null> {
+  const raw = await env.DB.prepare(`${targetQuery} WHERE i.tenant_id = ? AND i.slug = ?`).bind(tenantId, slug).first();
+  return raw ? await toTarget(env, raw) : null;
+}
+
+/** Every plugin active for the tenant, as call targets, in one query. */
+export async function activeTargets(env: Secrets, tenantId: string): Promise<SandboxTarget[]> {
+  const { results } = await env.DB.prepare(`${targetQuery} WHERE i.tenant_id = ? AND i.state = 'active'`)
+    .bind(tenantId)
+    .all();
+  return await Promise.all(results.map((raw) => toTarget(env, raw)));
 }
 
 export function grants(target: SandboxTarget, capability: Capability): boolean {

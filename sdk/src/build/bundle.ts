@@ -1,7 +1,8 @@
 /**
  * Bundles a plugin folder into one ES module for a Dynamic Worker: the handler
  * modules its manifest names, its optional lifecycle callbacks (lifecycle.ts),
- * and the SDK's isolate entrypoint, with the validated manifest inlined as JSON
+ * its optional category methods (plugin.ts), and the SDK's isolate entrypoint,
+ * with the validated manifest and its category's method names inlined as JSON
  * so the schema library stays out of the isolate. Runs in Node, with esbuild.
  */
 import { createHash } from "node:crypto";
@@ -9,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { type PluginManifest, pluginManifestSchema } from "../manifest.ts";
+import { categoryMethods } from "../types.ts";
 import { guardLoops } from "./loop-guard.ts";
 
 export interface PluginBundle {
@@ -84,14 +86,18 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
     );
   }
   const hasLifecycle = existsSync(join(root, "lifecycle.ts"));
+  const hasPlugin = existsSync(join(root, "plugin.ts"));
   const entry = [
     `import { definePluginWorker } from ${JSON.stringify(runtimeEntry)};`,
     // default imports: esbuild refuses a handler module without a default export
     ...paths.map((p, i) => `import h${i} from ${JSON.stringify(`./${p}`)};`),
     hasLifecycle ? `import * as lifecycle from "./lifecycle.ts";` : "const lifecycle = {};",
+    // a default import here too: plugin.ts without a default export fails the build, naming the file
+    hasPlugin ? `import plugin from "./plugin.ts";` : "const plugin = {};",
     `const manifest = ${JSON.stringify(manifest)};`,
+    `const methods = ${JSON.stringify(categoryMethods[manifest.category])};`,
     `const handlers = { ${paths.map((p, i) => `${JSON.stringify(p)}: h${i}`).join(", ")} };`,
-    "export default definePluginWorker({ manifest, handlers, lifecycle });",
+    "export default definePluginWorker({ manifest, handlers, lifecycle, plugin, methods });",
   ].join("\n");
   let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>;
   try {

@@ -34,6 +34,8 @@ export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invoc
   const context: Partial<PluginContext> = {
     tenant: invocation.tenant,
     plugin: { id: invocation.plugin.id, slug: invocation.plugin.slug, manifest, config: invocation.plugin.config },
+    ...(invocation.delivery ? { delivery: invocation.delivery } : {}),
+    ...(invocation.idempotency_key ? { idempotency_key: invocation.idempotency_key } : {}),
   };
   const { DB, CACHE, STORAGE, EVENTS, LOG, HTTP } = env;
   if (DB) {

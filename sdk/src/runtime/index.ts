@@ -15,3 +15,4 @@ export type {
 } from "./protocol.ts";
 export { lifecycleNames } from "./protocol.ts";
 export { definePluginWorker, type PluginWorkerDefinition } from "./worker.ts";
+export type { MethodOutcome } from "../types.ts";

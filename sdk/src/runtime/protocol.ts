@@ -3,7 +3,7 @@
  * and the capability bindings the platform may put in the isolate's env. Only the
  * capabilities a tenant granted are present; the rest do not exist in the isolate.
  */
-import type { Row, TenantInfo } from "../types.ts";
+import type { DeliveryInfo, MethodOutcome, Row, TenantInfo } from "../types.ts";
 
 /** What the platform sends with every call into a plugin isolate. */
 export interface Invocation {
@@ -12,6 +12,8 @@ export interface Invocation {
   /** Stable across retries of the same delivery, for idempotent calls to external APIs. */
   idempotency_key?: string;
   trace_id?: string;
+  /** Present when the call delivers a queued event; the plugin sees it as `context.delivery`. */
+  delivery?: DeliveryInfo;
   /** Milliseconds this call may run; the loop guard stops loops past it. */
   budget_ms?: number;
 }
@@ -70,6 +72,17 @@ export interface PluginWorkerApi {
   runHook(handler: string, payload: unknown, invocation: Invocation): Promise<unknown>;
   handleRequest(handler: string, request: Request, invocation: Invocation): Promise<Response>;
   runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean>;
+  /**
+   * Calls one of the category's methods (`processPayment`, `authenticate`, ...) of the plugin's
+   * `plugin.ts` with `args` after the context; refuses a method not in `categoryMethods` for the
+   * plugin's category, or not implemented.
+   */
+  runMethod(method: string, args: unknown[], invocation: Invocation): Promise<unknown>;
+  /**
+   * Calls the method once per entry of `argsList`, one after another within one RPC, each call
+   * settled on its own: one failing call does not fail the others.
+   */
+  runMethodBatch(method: string, argsList: unknown[][], invocation: Invocation): Promise<MethodOutcome[]>;
 }
 
 export const lifecycleNames = ["onInstall", "onActivate", "onDeactivate", "onUninstall"] as const;

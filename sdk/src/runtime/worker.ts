@@ -1,11 +1,12 @@
 /**
  * The entrypoint a plugin bundle exports: the platform calls these RPC methods,
- * each with the tenant's invocation, and the handler named in the manifest runs
- * with a PluginContext built from the granted capabilities.
+ * each with the tenant's invocation, and the handler named in the manifest (or
+ * the category method of plugin.ts) runs with a PluginContext built from the
+ * granted capabilities.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { PluginManifest } from "../manifest.ts";
-import type { BasePlugin } from "../types.ts";
+import type { BasePlugin, MethodOutcome } from "../types.ts";
 import { buildContext } from "./context.ts";
 import { startBudget } from "./guard.ts";
 import type { CapabilityEnv, Invocation, LifecycleName, PluginWorkerApi } from "./protocol.ts";
@@ -15,7 +16,16 @@ export interface PluginWorkerDefinition {
   /** Each handler module's default export, by the path the manifest names it with. */
   handlers: Record<string, unknown>;
   lifecycle?: Partial<Pick<BasePlugin, LifecycleName>>;
+  /** `plugin.ts`'s default export: the category's methods, and lifecycle callbacks not in lifecycle.ts. */
+  plugin?: Record<string, unknown>;
+  /**
+   * The methods the platform may call: `categoryMethods` of the manifest's category, inlined by the
+   * bundler so the SDK's schema library stays out of the isolate.
+   */
+  methods?: readonly string[];
 }
+
+type PluginFunction = (...args: unknown[]) => unknown;
 
 const DEFAULT_BUDGET_MS = 10_000;
 
@@ -25,6 +35,38 @@ function handlerOf(definition: PluginWorkerDefinition, path: string): (...args: 
     throw new Error(`handler ${path} is not in this bundle or its default export is not a function`);
   return fn as (...args: unknown[]) => unknown;
 }
+
+function methodOf(definition: PluginWorkerDefinition, method: string): PluginFunction {
+  const { slug, category } = definition.manifest;
+  const methods = definition.methods ?? [];
+  if (!methods.includes(method)) {
+    const offered = methods.length > 0 ? `the category's methods are ${methods.join(", ")}` : "the category has none";
+    throw new Error(`${slug} (category ${category}) has no method ${method}; ${offered}`);
+  }
+  const fn = definition.plugin?.[method];
+  if (typeof fn !== "function") {
+    throw new Error(`${slug} does not implement ${method}: add it to the default export of its plugin.ts`);
+  }
+  // `this` is the plugin object, so a method may call the plugin's other methods
+  return (fn as PluginFunction).bind(definition.plugin);
+}
+
+function lifecycleOf(definition: PluginWorkerDefinition, callback: LifecycleName): PluginFunction | null {
+  const inFile = definition.lifecycle?.[callback];
+  const inPlugin = definition.plugin?.[callback];
+  if (typeof inFile === "function" && typeof inPlugin === "function") {
+    // two callbacks for one transition would run in an order nobody chose; the author keeps one
+    throw new Error(`${callback} is defined in both lifecycle.ts and plugin.ts; keep one of them`);
+  }
+  if (typeof inFile === "function") return inFile as PluginFunction;
+  if (typeof inPlugin === "function") return (inPlugin as PluginFunction).bind(definition.plugin);
+  return null;
+}
+
+const failureOf = (error: unknown): { name: string; message: string } =>
+  error instanceof Error
+    ? { name: String(error.name), message: String(error.message) }
+    : { name: "Error", message: String(error) };
 
 /**
  * Wraps a plugin's handlers as its isolate's entrypoint. The bundler generates the call;
@@ -59,8 +101,8 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
     }
 
     async runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean> {
-      const fn = definition.lifecycle?.[callback];
-      if (typeof fn !== "function") return false;
+      const fn = lifecycleOf(definition, callback);
+      if (!fn) return false;
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const call = buildContext(this.env, definition.manifest, invocation);
       try {
@@ -69,6 +111,36 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
         await call.settle();
       }
       return true;
+    }
+
+    async runMethod(method: string, args: unknown[], invocation: Invocation): Promise<unknown> {
+      const fn = methodOf(definition, method);
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
+      const call = buildContext(this.env, definition.manifest, invocation);
+      try {
+        return await fn(call.context, ...args);
+      } finally {
+        await call.settle();
+      }
+    }
+
+    async runMethodBatch(method: string, argsList: unknown[][], invocation: Invocation): Promise<MethodOutcome[]> {
+      const fn = methodOf(definition, method);
+      // one budget for the whole batch: it is one call for the platform's timeout too
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
+      const outcomes: MethodOutcome[] = [];
+      // one after another: a batch exists to save round trips, not to load the plugin's backends in parallel
+      for (const args of argsList) {
+        const call = buildContext(this.env, definition.manifest, invocation);
+        try {
+          outcomes.push({ ok: true, value: await fn(call.context, ...args) });
+        } catch (error) {
+          outcomes.push({ ok: false, error: failureOf(error) });
+        } finally {
+          await call.settle();
+        }
+      }
+      return outcomes;
     }
   };
 }

@@ -21,7 +21,7 @@ export class EventsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> 
     await e.statement.run();
     await flushOutbox(
       this.env.DB,
-      this.env.HOOK_EVENTS,
+      this.env,
       [e],
       serviceLogger("plugin", this.env.LOG_LEVEL).child({ tenant: tenantId, plugin: slug }),
     );

@@ -1,0 +1,44 @@
+/**
+ * After hooks and analytics events, as the operations that cause them write them: an
+ * outbox row committed in the same D1 batch as the business change, sent to its queue
+ * once the batch commits. A failed send is re-driven by the scheduled handler.
+ */
+import { eventDataSchema, type HookName, type HookPayload } from "@digital-commerce/plugin-sdk";
+import { flushOutbox, type OutboxEvent, outboxEvent } from "../outbox/index.ts";
+import type { HookRun } from "./before-chain.ts";
+
+/**
+ * The outbox row of a notification hook, for the batch that makes the change it reports.
+ *
+ * @example
+ * await commitWithEvents(run, [insertProduct], [notification(run, "after_product_create", { product })]);
+ */
+export function notification<H extends HookName>(run: HookRun, hook: H, payload: HookPayload<H>): OutboxEvent {
+  return outboxEvent(run.deps.env.DB, run.tenantId, hook, null, payload, run.traceId);
+}
+
+/**
+ * The outbox row of an analytics event, for the tenant's active analytics plugins.
+ *
+ * @example
+ * analyticsEvent(run, { event: "order_completed", properties: { total: 42 } });
+ */
+export function analyticsEvent(
+  run: HookRun,
+  data: { event: string; properties?: Record<string, unknown>; user_id?: string; session_id?: string },
+): OutboxEvent {
+  const event = eventDataSchema.parse({ timestamp: new Date().toISOString(), ...data });
+  return outboxEvent(run.deps.env.DB, run.tenantId, `analytics:${event.event}`, null, event, run.traceId);
+}
+
+/** Commits the statements and the events' rows as one D1 batch, then sends the events; returns the statements' results. */
+export async function commitWithEvents(
+  run: HookRun,
+  statements: D1PreparedStatement[],
+  events: OutboxEvent[],
+): Promise<D1Result[]> {
+  const { env, log } = run.deps;
+  const results = await env.DB.batch([...statements, ...events.map((e) => e.statement)]);
+  await flushOutbox(env.DB, env, events, log);
+  return results.slice(0, statements.length);
+}

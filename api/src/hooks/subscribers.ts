@@ -1,0 +1,60 @@
+/**
+ * Which of a tenant's active plugins handle a hook, in the order they run: priority
+ * ascending, then plugin slug, then handler path (so equal priorities always run in
+ * the same, stated order).
+ *
+ * The tenant's active targets are cached per isolate for SUBSCRIBERS_TTL_MS: a
+ * before-hook chain on every commerce request would otherwise pay one D1 query and
+ * one decryption per plugin. A lifecycle change through this isolate drops the
+ * entry at once; another isolate may run the previous set for up to the TTL.
+ */
+import type { HookName, HookRegistration } from "@digital-commerce/plugin-sdk";
+import { activeTargets, type SandboxTarget } from "../sandbox/index.ts";
+
+export const SUBSCRIBERS_TTL_MS = 2_000;
+const MAX_TENANTS = 1_000;
+
+export interface Subscription {
+  target: SandboxTarget;
+  registration: HookRegistration;
+}
+
+const cache = new Map<string, { targets: Promise<SandboxTarget[]>; expires: number }>();
+
+function targetsOf(env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string }, tenantId: string) {
+  const hit = cache.get(tenantId);
+  if (hit && hit.expires > Date.now()) return hit.targets;
+  const targets = activeTargets(env, tenantId);
+  if (cache.size >= MAX_TENANTS) cache.delete(cache.keys().next().value as string);
+  cache.set(tenantId, { targets, expires: Date.now() + SUBSCRIBERS_TTL_MS });
+  // a failed read is not cached
+  targets.catch(() => cache.delete(tenantId));
+  return targets;
+}
+
+export function byRunOrder(a: Subscription, b: Subscription): number {
+  return (
+    a.registration.priority - b.registration.priority ||
+    a.target.slug.localeCompare(b.target.slug) ||
+    a.registration.handler.localeCompare(b.registration.handler)
+  );
+}
+
+/** The tenant's active handlers of `hook`, in run order. */
+export async function subscribersOf(
+  env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
+  tenantId: string,
+  hook: HookName | string,
+): Promise<Subscription[]> {
+  const targets = await targetsOf(env, tenantId);
+  return targets
+    .flatMap((target) =>
+      target.manifest.hooks.filter((h) => h.name === hook).map((registration) => ({ target, registration })),
+    )
+    .sort(byRunOrder);
+}
+
+/** Drops the tenant's cached subscribers: call after any change to its plugins. */
+export function forgetSubscribers(tenantId: string): void {
+  cache.delete(tenantId);
+}

@@ -1,0 +1,77 @@
+/**
+ * What a before-hook chain did, step by step: which plugin ran, in what order, for
+ * how long, and whether it transformed, left, vetoed or failed the payload. Stored
+ * per request trace id so the admin API can show it next to the after-hook deliveries.
+ */
+import { z } from "zod";
+
+export const traceStepSchema = z
+  .object({
+    plugin: z.string(),
+    version: z.string(),
+    handler: z.string(),
+    priority: z.number().int(),
+    on_failure: z.enum(["abort", "skip"]),
+    outcome: z.enum(["transformed", "unchanged", "vetoed", "failed", "timeout"]),
+    /** A failure or timeout that the hook's `skip` policy let the chain pass. */
+    skipped: z.boolean(),
+    started_at: z.string(),
+    duration_ms: z.number(),
+    error: z.string().optional(),
+  })
+  .meta({ id: "HookTraceStep" });
+export type TraceStep = z.infer<typeof traceStepSchema>;
+
+export const chainTraceSchema = z
+  .object({
+    trace_id: z.string(),
+    hook: z.string(),
+    outcome: z.enum(["completed", "vetoed", "aborted"]),
+    duration_ms: z.number(),
+    steps: z.array(traceStepSchema),
+    created_at: z.string().optional(),
+  })
+  .meta({ id: "HookChainTrace" });
+export type ChainTrace = z.infer<typeof chainTraceSchema>;
+
+// chains of one request are numbered in the order they ran
+const sequence = new WeakMap<object, number>();
+
+export function nextSeq(run: object): number {
+  const seq = (sequence.get(run) ?? 0) + 1;
+  sequence.set(run, seq);
+  return seq;
+}
+
+export function recordChain(db: D1Database, tenantId: string, seq: number, chain: ChainTrace): Promise<unknown> {
+  return db
+    .prepare(
+      `INSERT INTO hook_traces (trace_id, seq, tenant_id, hook, outcome, duration_ms, steps) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(chain.trace_id, seq, tenantId, chain.hook, chain.outcome, chain.duration_ms, JSON.stringify(chain.steps))
+    .run();
+}
+
+const traceRow = z.object({
+  trace_id: z.string(),
+  hook: z.string(),
+  outcome: z.enum(["completed", "vetoed", "aborted"]),
+  duration_ms: z.number(),
+  steps: z.string(),
+  created_at: z.string(),
+});
+
+/** The before-hook chains a request ran, in order. */
+export async function chainsOfTrace(db: D1Database, tenantId: string, traceId: string): Promise<ChainTrace[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT trace_id, hook, outcome, duration_ms, steps, created_at FROM hook_traces
+        WHERE tenant_id = ? AND trace_id = ? ORDER BY seq`,
+    )
+    .bind(tenantId, traceId)
+    .all();
+  return results.map((raw) => {
+    const row = traceRow.parse(raw);
+    return { ...row, steps: z.array(traceStepSchema).parse(JSON.parse(row.steps)) };
+  });
+}

@@ -1,0 +1,19 @@
+/** Gives a request a trace id (answered as X-Trace-Id): its before-hook steps and its events' deliveries are found by it. */
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env.ts";
+import type { HookRun } from "../hooks/index.ts";
+import { sandboxDepsOf } from "./sandbox-deps.ts";
+
+export const traceContext = createMiddleware<AppEnv>(async (c, next) => {
+  const traceId = `tr_${crypto.randomUUID().replaceAll("-", "")}`;
+  c.set("traceId", traceId);
+  c.set("log", c.get("log").child({ trace_id: traceId }));
+  c.header("x-trace-id", traceId);
+  await next();
+});
+
+/** The HookRun of an authenticated request: its tenant, its trace id and the sandbox. */
+export function hookRunOf(c: Context<AppEnv>): HookRun {
+  return { tenantId: c.get("principal").tenantId, traceId: c.get("traceId"), deps: sandboxDepsOf(c) };
+}

@@ -1,0 +1,14 @@
+/**
+ * Outbound webhooks: tenants' endpoints, the fan-out of events to deliveries, and signed delivery
+ * attempts on a retry schedule (Standard Webhooks). See README.md beside this file.
+ */
+export { webhooksAdmin } from "./admin.ts";
+export { attemptDelivery, type DeliveryEnv, type DeliveryOutcome, ENDPOINT_DISABLED_EVENT } from "./deliver.ts";
+export { listDeliveries, REPLAY_LIMIT, replayDeliveries } from "./deliveries.ts";
+export { signingSecrets } from "./endpoints.ts";
+export { WebhookError, type WebhookErrorCode } from "./errors.ts";
+export { isWebhookTopic, notificationHooks } from "./event-types.ts";
+export { deliveryIdOf, enqueueWebhookDeliveries, type FanOutEnv } from "./fan-out.ts";
+export { MAX_ATTEMPTS, RETRY_DELAYS_SECONDS, retryDelaySeconds } from "./schedule.ts";
+export { type WebhookDeliveryMessage, webhookDeliveryMessage } from "./schemas.ts";
+export { urlProblem } from "./urls.ts";

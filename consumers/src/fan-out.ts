@@ -1,0 +1,52 @@
+/**
+ * An event becomes one delivery per subscribing active plugin (and one per subscribed
+ * webhook endpoint), each a message of its own: a failing plugin is retried alone and
+ * never re-runs another plugin's handler. Delivery ids are deterministic, so fanning the
+ * same event out twice (a duplicated or re-driven message) creates nothing new.
+ */
+
+import {
+  type DeliveryMessage,
+  deliveryId,
+  insertDeliveries,
+  type NewDelivery,
+  retryPolicy,
+} from "../../api/src/deliveries/index.ts";
+import { subscribersOf } from "../../api/src/hooks/index.ts";
+import type { HookEventMessage } from "../../api/src/outbox/index.ts";
+import type { ConsumerEnv } from "./env.ts";
+
+export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise<number> {
+  const subscriptions = await subscribersOf(env, event.tenant_id, event.hook);
+  // a plugin with several handlers of the hook gets one delivery that runs them in order
+  const bySlug = new Map<string, NewDelivery>();
+  for (const { target, registration } of subscriptions) {
+    const maxAttempts = retryPolicy(env, registration.max_attempts).maxAttempts;
+    const existing = bySlug.get(target.slug);
+    bySlug.set(target.slug, {
+      id: deliveryId(event.id, target.slug, event.hook),
+      eventId: event.id,
+      tenantId: event.tenant_id,
+      pluginSlug: target.slug,
+      hook: event.hook,
+      maxAttempts: Math.max(existing?.maxAttempts ?? 1, maxAttempts),
+    });
+  }
+  const deliveries = [...bySlug.values()];
+  if (deliveries.length === 0) return 0;
+  await env.DB.batch(insertDeliveries(env.DB, deliveries));
+  const messages: DeliveryMessage[] = deliveries.map((d) => ({
+    type: "delivery",
+    delivery_id: d.id,
+    event_id: d.eventId,
+    tenant_id: d.tenantId,
+    plugin_slug: d.pluginSlug,
+    hook: d.hook,
+    ...(event.payload === undefined ? {} : { payload: event.payload }),
+    deferrals: 0,
+  }));
+  for (let i = 0; i < messages.length; i += 100) {
+    await env.HOOK_EVENTS.sendBatch(messages.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
+  }
+  return deliveries.length;
+}
