@@ -4,6 +4,8 @@ import { env } from "cloudflare:test";
 import { createPlugin } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";
 import { createPluginManager } from "../api/src/manager/index.ts";
+import { givenPublished, givenTenant } from "./helpers.ts";
+import { hookRun } from "./pipeline/helpers.ts";
 
 const pluginManager = createPluginManager(env.DB);
 
@@ -39,6 +41,43 @@ describe("registration", () => {
     await expect(pluginManager.registerPlugin(manifest)).resolves.toMatchObject({ created: false });
     await expect(pluginManager.registerPlugin({ ...manifest, description: "changed" })).rejects.toMatchObject({
       code: "VERSION_EXISTS",
+    });
+  });
+});
+
+describe("Plugin Integration", () => {
+  /** A tenant running the spec's payment handler (stripe-gateway, priority 100) after a fraud check (priority 10). */
+  async function givenPaymentChain() {
+    const { tenant, api } = await givenTenant();
+    for (const slug of ["core-utils", "stripe-gateway", "fraud-check"]) await givenPublished(slug);
+    expect(
+      (await api("POST", "/api/admin/plugins/stripe-gateway/install", { config: { api_key: "sk_test_1" } })).status,
+    ).toBe(201);
+    expect((await api("POST", "/api/admin/plugins/core-utils/activate")).status).toBe(200);
+    expect((await api("POST", "/api/admin/plugins/stripe-gateway/activate")).status).toBe(200);
+    expect((await api("POST", "/api/admin/plugins/fraud-check/install")).status).toBe(201);
+    expect((await api("POST", "/api/admin/plugins/fraud-check/activate")).status).toBe(200);
+    return createPluginManager(env.DB, hookRun(tenant.id));
+  }
+  const paymentData = { payment: { amount: 25, currency: "USD" } };
+
+  // The spec writes 'before_payment', which its own hook catalogue does not have; the payment hook is before_payment_process.
+  it("should execute hooks in order", async () => {
+    const pluginManager = await givenPaymentChain();
+    const results = await pluginManager.executeHook("before_payment_process", paymentData);
+    expect(results).toHaveLength(2);
+    expect(results[0]?.priority).toBeLessThan(results[1]?.priority ?? Number.NaN);
+    expect(results.map((r) => [r.plugin, r.outcome])).toEqual([
+      ["fraud-check", "transformed"],
+      ["stripe-gateway", "transformed"],
+    ]);
+  });
+
+  it("refuses the spec's 'before_payment', naming the hook it means", async () => {
+    const pluginManager = await givenPaymentChain();
+    await expect(pluginManager.executeHook("before_payment", paymentData)).rejects.toMatchObject({
+      code: "UNKNOWN_HOOK",
+      message: expect.stringContaining('did you mean "before_payment_process"'),
     });
   });
 });

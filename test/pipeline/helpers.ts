@@ -1,15 +1,22 @@
 /** Fixtures of the pipeline tests: a tenant with the recorder plugin, events fired as operations fire them, polling. */
-import { createExecutionContext, env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import type { HookName, HookPayload } from "@digital-commerce/plugin-sdk";
 import { expect } from "vitest";
 import { commitWithEvents, type HookRun, notification } from "../../api/src/hooks/index.ts";
 import { createLogger } from "../../api/src/logging/index.ts";
 import { givenPublished, givenTenant } from "../helpers.ts";
 
-/** A HookRun as a request of `tenantId` makes one, with `overrides` of its bindings (e.g. a queue that refuses sends). */
-export function hookRun(tenantId: string, overrides: Partial<Cloudflare.Env> = {}): HookRun {
+/**
+ * A HookRun as a request of `tenantId` makes one, with `overrides` of its bindings (e.g. a queue that
+ * refuses sends); `settle()` waits for its waitUntil work, as the end of a request does.
+ */
+export function hookRun(
+  tenantId: string,
+  overrides: Partial<Cloudflare.Env> = {},
+): HookRun & { settle(): Promise<void> } {
   const ctx = createExecutionContext();
   return {
+    settle: () => waitOnExecutionContext(ctx),
     tenantId,
     traceId: `tr_test_${crypto.randomUUID().replaceAll("-", "")}`,
     deps: {
