@@ -32,12 +32,27 @@ export default defineConfig({
           ANALYTICS_EVENTS_DLQ: "analytics-events-dlq",
         },
         queueConsumers: {
-          "hook-events": { maxBatchTimeout: 0.05, maxRetries: 100, deadLetterQueue: "hook-events-dlq" },
-          "webhook-deliveries": { maxBatchTimeout: 0.05, maxRetries: 100, deadLetterQueue: "webhook-deliveries-dlq" },
-          "analytics-events": { maxBatchTimeout: 0.05, maxRetries: 100, deadLetterQueue: "analytics-events-dlq" },
-          "hook-events-dlq": { maxBatchTimeout: 0.05 },
-          "webhook-deliveries-dlq": { maxBatchTimeout: 0.05 },
-          "analytics-events-dlq": { maxBatchTimeout: 0.05 },
+          "hook-events": {
+            maxBatchSize: 100,
+            maxBatchTimeout: 0.05,
+            maxRetries: 100,
+            deadLetterQueue: "hook-events-dlq",
+          },
+          "webhook-deliveries": {
+            maxBatchSize: 100,
+            maxBatchTimeout: 0.05,
+            maxRetries: 100,
+            deadLetterQueue: "webhook-deliveries-dlq",
+          },
+          "analytics-events": {
+            maxBatchSize: 100,
+            maxBatchTimeout: 0.05,
+            maxRetries: 100,
+            deadLetterQueue: "analytics-events-dlq",
+          },
+          "hook-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05 },
+          "webhook-deliveries-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05 },
+          "analytics-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05 },
         },
         bindings: {
           TEST_MIGRATIONS: migrations,

@@ -17,6 +17,8 @@ const letterFields = z.looseObject({
   plugin_slug: z.string().nullish(),
   hook: z.string().optional(),
   last_error: z.string().optional(),
+  /** The delivery's own count of attempts, where its message carries one (webhook deliveries). */
+  attempts: z.number().int().optional(),
 });
 
 const deliveryState = z.object({ attempts: z.number(), last_error: z.string().nullable() });
@@ -27,7 +29,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Cons
     const f = fields.success ? fields.data : {};
     try {
       const statements: D1PreparedStatement[] = [];
-      let attempts = message.attempts;
+      let attempts = f.attempts ?? message.attempts;
       let lastError = f.last_error ?? null;
       if (f.delivery_id) {
         const row = await env.DB.prepare("SELECT attempts, last_error FROM deliveries WHERE id = ?")
@@ -35,7 +37,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Cons
           .first();
         if (row) {
           const state = deliveryState.parse(row);
-          attempts = state.attempts;
+          attempts = f.attempts ?? state.attempts;
           lastError ??= state.last_error;
         }
         // Queues' backstop may have moved it here while our row still said pending or running

@@ -11,6 +11,7 @@ import {
 } from "../../api/src/deliveries/index.ts";
 import type { HookEventMessage } from "../../api/src/outbox/index.ts";
 import type { SandboxDeps } from "../../api/src/sandbox/index.ts";
+import { enqueueWebhookDeliveries } from "../../api/src/webhooks/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 import { DEFAULT_SHARE, planBatch, runInOrder } from "./fair-share.ts";
 import { fanOut } from "./fan-out.ts";
@@ -26,7 +27,8 @@ function shareOf(env: ConsumerEnv): number {
 async function consumeEvent(deps: Deps, message: Message<unknown>, event: HookEventMessage): Promise<void> {
   try {
     const deliveries = await fanOut(deps.env, event);
-    deps.log.debug({ event_id: event.id, hook: event.hook, deliveries }, "event fanned out");
+    const webhooks = await enqueueWebhookDeliveries(deps.env, event);
+    deps.log.debug({ event_id: event.id, hook: event.hook, deliveries, webhooks }, "event fanned out");
     message.ack();
   } catch (error) {
     deps.log.error(

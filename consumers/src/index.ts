@@ -1,5 +1,6 @@
 /** The consumer Worker's entry: routes each queue's batches to its consumer, and exports the plugin capability entrypoints. */
 import { serviceLogger } from "../../api/src/logging/index.ts";
+import { consumeAnalyticsEvents } from "./analytics.ts";
 import { consumeDeadLetters } from "./dead-letters.ts";
 import type { ConsumerEnv } from "./env.ts";
 import { consumeHookEvents } from "./hook-events.ts";
@@ -23,6 +24,7 @@ export default {
     const deps = { env, exports: ctx.exports, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), log };
     if (batch.queue.endsWith("-dlq")) return await consumeDeadLetters(batch, env, log);
     if (batch.queue === "hook-events") return await consumeHookEvents(batch, deps);
+    if (batch.queue === "analytics-events") return await consumeAnalyticsEvents(batch, deps);
     if (batch.queue === "webhook-deliveries") return consumeWebhookDeliveries(batch, env, ctx, log);
     log.error({ messages: batch.messages.length }, "no consumer for this queue; retrying its messages");
     batch.retryAll({ delaySeconds: 60 });

@@ -26,9 +26,15 @@ export async function consumeWebhookDeliveries(
 async function consume(message: Message<unknown>, env: ConsumerEnv, log: Logger): Promise<void> {
   const parsed = webhookDeliveryMessage.safeParse(message.body);
   if (!parsed.success) {
-    // no delivery to attempt; retried until max_retries sends it to the dead-letter queue, where it is recorded
+    // no retry can make it parse: straight to the dead-letter queue, where it is recorded as it came
     log.error({ message_id: message.id, issues: parsed.error.issues }, "malformed webhook delivery message");
-    message.retry();
+    try {
+      await env.WEBHOOK_DELIVERIES_DLQ.send(message.body, { contentType: "json" });
+      message.ack();
+    } catch (error) {
+      log.error({ err: error, message_id: message.id }, "could not dead-letter a malformed message; retrying it");
+      message.retry({ delaySeconds: 10 });
+    }
     return;
   }
   const { delivery_id, tenant_id, endpoint_id } = parsed.data;

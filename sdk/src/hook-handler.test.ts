@@ -62,7 +62,7 @@ function givenContext(): PluginContext {
     cache: { get: unavailable("cache"), set: unavailable("cache"), delete: unavailable("cache") },
     storage: { upload: unavailable("storage"), download: unavailable("storage"), delete: unavailable("storage") },
     http: { get: unavailable("http"), post: unavailable("http") },
-    events: { emit: unavailable("events"), on: () => {} },
+    events: { emit: unavailable("events"), on: () => {}, track: unavailable("events") },
     logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   };
 }

@@ -99,15 +99,18 @@ export interface PluginHttp {
 }
 
 /**
- * Events between plugins of the same tenant.
+ * Events between plugins of the same tenant, and analytics events for the tenant's analytics plugins.
  *
  * @example
  * await context.events.emit("stripe.refund_issued", { charge: "ch_1" });
  * context.events.on("stripe.refund_issued", async (data) => context.logger.info("refunded", { data }));
+ * await context.events.track("refund_issued", { amount: 12 });
  */
 export interface PluginEvents {
   emit: (event: string, data: unknown) => Promise<void>;
   on: (event: string, handler: (data: unknown) => Promise<void>) => void;
+  /** Sends an analytics event through the analytics queue to the tenant's active analytics plugins. */
+  track: (event: string, properties?: Record<string, unknown>) => Promise<void>;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Products: create and update fire their before and after hooks; reads are scoped to the store and paged. */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type ErrorBody, committedBy, givenActive, givenProduct, givenStore, type Product, topicsOf } from "./given.ts";
+import { committedBy, type ErrorBody, givenActive, givenProduct, givenStore, type Product, topicsOf } from "./given.ts";
 
 describe("creating a product", () => {
   it("stores it, and commits after_product_create and an analytics event with it", async () => {
@@ -24,7 +24,11 @@ describe("creating a product", () => {
   it("stores the product as an active plugin's before_product_create changed it", async () => {
     const store = await givenStore();
     await givenActive(store, "probe", { greeting: "hej" });
-    const res = await store.shop<Product>("POST", "/api/commerce/products", { title: "Mug", price: 12, currency: "USD" });
+    const res = await store.shop<Product>("POST", "/api/commerce/products", {
+      title: "Mug",
+      price: 12,
+      currency: "USD",
+    });
     expect(res.status).toBe(201);
     expect(res.body.metadata).toEqual({ probed_by: "probe", greeting: "hej" });
     const stored = await store.shop<Product>("GET", `/api/commerce/products/${res.body.id}`);
@@ -77,9 +81,9 @@ describe("creating a product", () => {
     expect(refused.body.error.code).toBe("FORBIDDEN");
     const product = await givenProduct(store);
     expect((await store.shopAs("viewer")("GET", `/api/commerce/products/${product.id}`)).status).toBe(200);
-    expect((await store.shopAs("owner")("POST", "/api/commerce/products", { title: "A", price: 1, currency: "USD" })).status).toBe(
-      201,
-    );
+    expect(
+      (await store.shopAs("owner")("POST", "/api/commerce/products", { title: "A", price: 1, currency: "USD" })).status,
+    ).toBe(201);
   });
 
   it("answers every commerce request with a trace id, errors too", async () => {

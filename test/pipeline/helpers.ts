@@ -71,22 +71,30 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-export async function deliveryRows(eventIds: string[]) {
-  const { results } = await env.DB.prepare(
-    `SELECT id, event_id, plugin_slug, hook, status, attempts, last_error FROM deliveries
-      WHERE event_id IN (${eventIds.map(() => "?").join(", ")})`,
-  )
-    .bind(...eventIds)
-    .all<{
-      id: string;
-      event_id: string;
-      plugin_slug: string;
-      hook: string;
-      status: string;
-      attempts: number;
-      last_error: string | null;
-    }>();
-  return results;
+export interface DeliveryRow {
+  id: string;
+  event_id: string;
+  plugin_slug: string;
+  hook: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** The delivery rows of the events (in chunks: D1 binds at most 100 values a statement). */
+export async function deliveryRows(eventIds: string[]): Promise<DeliveryRow[]> {
+  const rows: DeliveryRow[] = [];
+  for (let i = 0; i < eventIds.length; i += 90) {
+    const chunk = eventIds.slice(i, i + 90);
+    const { results } = await env.DB.prepare(
+      `SELECT id, event_id, plugin_slug, hook, status, attempts, last_error FROM deliveries
+        WHERE event_id IN (${chunk.map(() => "?").join(", ")})`,
+    )
+      .bind(...chunk)
+      .all<DeliveryRow>();
+    rows.push(...results);
+  }
+  return rows;
 }
 
 export const samplePayloads = {

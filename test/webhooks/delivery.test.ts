@@ -5,7 +5,11 @@ import { givenTenant } from "../helpers.ts";
 import { deliveriesOf, eventually, givenEndpoint, publish, settledDeliveries } from "./fixtures.ts";
 import { requestsTo, verifies } from "./receiver.ts";
 
-const received = (path: string, count = 1) => eventually(() => requestsTo(path), (rs) => rs.length >= count);
+const received = (path: string, count = 1) =>
+  eventually(
+    () => requestsTo(path),
+    (rs) => rs.length >= count,
+  );
 
 describe("webhook deliveries", () => {
   it("POSTs the event as {type, timestamp, data}, signed so an independent verifier accepts it", async () => {
@@ -22,7 +26,11 @@ describe("webhook deliveries", () => {
     expect(request.headers["webhook-id"]).toBe(await deliveryIdOf(event.id, endpoint.id));
     expect(Math.abs(Number(request.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(30);
     expect(request.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
-    expect(JSON.parse(request.body)).toEqual({ type: "after_order_create", timestamp: event.created_at, data: payload });
+    expect(JSON.parse(request.body)).toEqual({
+      type: "after_order_create",
+      timestamp: event.created_at,
+      data: payload,
+    });
 
     expect(await verifies(endpoint.secret, request)).toEqual({ verified: true, error: null });
   });
@@ -93,7 +101,12 @@ describe("webhook deliveries", () => {
     const { tenant, api } = await givenTenant();
     const endpoint = await givenEndpoint(api);
     // above the 64 KiB the outbox sends inline, so the hook event message has no payload at all
-    const payload = { order: { id: "ord_big", lines: Array.from({ length: 2000 }, (_, i) => ({ sku: `sku-${i}`, note: "x".repeat(60) })) } };
+    const payload = {
+      order: {
+        id: "ord_big",
+        lines: Array.from({ length: 2000 }, (_, i) => ({ sku: `sku-${i}`, note: "x".repeat(60) })),
+      },
+    };
     const { event } = await publish(tenant.id, "after_order_create", payload);
     expect(event.payload).toBeUndefined();
 

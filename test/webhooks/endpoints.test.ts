@@ -2,7 +2,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../api/src/app.ts";
 import { type ErrorResponse, givenTenant } from "../helpers.ts";
-import { givenEndpoint } from "./fixtures.ts";
+import { givenEndpoint, publish, settledDeliveries } from "./fixtures.ts";
 import { receiverPath, receiverUrl } from "./receiver.ts";
 
 interface EndpointView {
@@ -50,7 +50,7 @@ describe("registering webhook endpoints", () => {
     expect(get.status).toBe(200);
     for (const body of [list.body, get.body]) {
       expect(JSON.stringify(body)).not.toContain(secret);
-      expect(JSON.stringify(body)).not.toContain("secret\":");
+      expect(JSON.stringify(body)).not.toContain('secret":');
     }
 
     const row = await env.DB.prepare("SELECT secret FROM webhook_endpoints WHERE id = ?")
@@ -170,13 +170,21 @@ describe("registering webhook endpoints", () => {
     expect(issuesOf(bad.body)[0]?.field).toBe("events.0");
   });
 
-  it("deletes an endpoint", async () => {
-    const { api } = await givenTenant();
+  it("deletes an endpoint with its deliveries and their attempts", async () => {
+    const { tenant, api } = await givenTenant();
     const { id } = await givenEndpoint(api);
+    await publish(tenant.id, "after_order_create");
+    const [delivery] = await settledDeliveries(api, id, 1);
+
     expect((await api("DELETE", `/api/admin/webhooks/${id}`)).status).toBe(204);
     const gone = await api<ErrorResponse>("GET", `/api/admin/webhooks/${id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe("WEBHOOK_ENDPOINT_NOT_FOUND");
+    const left = await env.DB.batch([
+      env.DB.prepare("SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ?").bind(id),
+      env.DB.prepare("SELECT 1 FROM webhook_attempts WHERE delivery_id = ?").bind(delivery?.id),
+    ]);
+    expect(left.map((r) => r.results.length)).toEqual([0, 0]);
   });
 
   it("does not show or change another tenant's endpoint", async () => {

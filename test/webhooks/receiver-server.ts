@@ -88,7 +88,11 @@ export function createWebhookReceiver(): Server {
       return json(res, 200, { path, status });
     }
     if (url.pathname === "/_control/verify") {
-      const { secret, headers, body: signed } = JSON.parse(body) as {
+      const {
+        secret,
+        headers,
+        body: signed,
+      } = JSON.parse(body) as {
         secret: string;
         headers: Record<string, string>;
         body: string;

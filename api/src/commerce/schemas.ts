@@ -95,13 +95,10 @@ export const paymentCreateBody = z
     amount: z.number().positive().optional().openapi({ description: "Defaults to the order's total." }),
     currency: paymentSchema.shape.currency.optional().openapi({ description: "Defaults to the order's currency." }),
     method: z.string().min(1).optional().openapi({ example: "card" }),
-    provider: z
-      .string()
-      .optional()
-      .openapi({
-        description: "The payment plugin to use; needed only when several are active.",
-        example: "stripe-gateway",
-      }),
+    provider: z.string().optional().openapi({
+      description: "The payment plugin to use; needed only when several are active.",
+      example: "stripe-gateway",
+    }),
     metadata: metadata.default({}),
   })
   .strict()

@@ -17,9 +17,7 @@ export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replac
 export const money = (amount: number) => Math.round(amount * 100) / 100;
 
 /** A JSON column, parsed into a record. */
-export const jsonRecord = z
-  .string()
-  .transform((text) => z.record(z.string(), z.unknown()).parse(JSON.parse(text)) as Record<string, unknown>);
+export const jsonRecord = z.string().transform((text) => z.record(z.string(), z.unknown()).parse(JSON.parse(text)));
 
 /** Drops undefined fields, so a hook payload or a response carries only what is set. */
 export function defined<T extends Record<string, unknown>>(value: T): T {

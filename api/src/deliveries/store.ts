@@ -66,6 +66,38 @@ export async function claimDelivery(db: D1Database, id: string): Promise<Claim> 
   return { claimed: false, status: parsed.status, leaseUntil: parsed.lease_until };
 }
 
+/**
+ * Claims many deliveries in one round trip; returns the claimed ones with their attempt numbers.
+ * The others are done, dead, or running elsewhere: their callers skip them.
+ */
+export async function claimDeliveries(
+  db: D1Database,
+  ids: readonly string[],
+): Promise<Map<string, { attempt: number; maxAttempts: number }>> {
+  const claimed = new Map<string, { attempt: number; maxAttempts: number }>();
+  if (ids.length === 0) return claimed;
+  const at = now();
+  const leaseUntil = new Date(Date.now() + LEASE_SECONDS * 1000).toISOString();
+  const results = await db.batch(
+    ids.map((id) =>
+      db
+        .prepare(
+          `UPDATE deliveries SET status = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ?
+            WHERE id = ? AND (status = 'pending' OR (status = 'running' AND lease_until < ?))
+            RETURNING id, attempts, max_attempts, attempt_floor`,
+        )
+        .bind(leaseUntil, at, id, at),
+    ),
+  );
+  for (const result of results) {
+    const row = result.results[0];
+    if (!row) continue;
+    const c = claimedRow.extend({ id: z.string() }).parse(row);
+    claimed.set(c.id, { attempt: c.attempts - c.attempt_floor, maxAttempts: c.max_attempts });
+  }
+  return claimed;
+}
+
 export interface AttemptRecord {
   deliveryId: string;
   startedAt: string;
@@ -84,9 +116,10 @@ function attemptInsert(db: D1Database, a: AttemptRecord): D1PreparedStatement {
     .bind(a.startedAt, a.durationMs, a.outcome, a.error ?? null, a.deliveryId);
 }
 
-export async function recordSuccess(db: D1Database, attempt: AttemptRecord): Promise<void> {
+/** The statements that record a successful attempt, for a caller's batch. */
+export function successStatements(db: D1Database, attempt: AttemptRecord): D1PreparedStatement[] {
   const at = now();
-  await db.batch([
+  return [
     attemptInsert(db, attempt),
     db
       .prepare(
@@ -94,17 +127,25 @@ export async function recordSuccess(db: D1Database, attempt: AttemptRecord): Pro
           WHERE id = ?`,
       )
       .bind(at, at, attempt.deliveryId),
-  ]);
+  ];
 }
 
-/** Records a failed attempt; the delivery goes back to pending, or to dead when `final`. */
-export async function recordFailure(db: D1Database, attempt: AttemptRecord, final: boolean): Promise<void> {
-  await db.batch([
+/** The statements that record a failed attempt: back to pending, or dead when `final`. */
+export function failureStatements(db: D1Database, attempt: AttemptRecord, final: boolean): D1PreparedStatement[] {
+  return [
     attemptInsert(db, attempt),
     db
       .prepare(`UPDATE deliveries SET status = ?, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
       .bind(final ? "dead" : "pending", attempt.error ?? null, now(), attempt.deliveryId),
-  ]);
+  ];
+}
+
+export async function recordSuccess(db: D1Database, attempt: AttemptRecord): Promise<void> {
+  await db.batch(successStatements(db, attempt));
+}
+
+export async function recordFailure(db: D1Database, attempt: AttemptRecord, final: boolean): Promise<void> {
+  await db.batch(failureStatements(db, attempt, final));
 }
 
 /** Gives the delivery a fresh run of attempts (a replay): earlier attempts stay in its history. */

@@ -21,7 +21,11 @@ export interface Subscription {
 
 const cache = new Map<string, { targets: Promise<SandboxTarget[]>; expires: number }>();
 
-function targetsOf(env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string }, tenantId: string) {
+/** The tenant's active plugins as call targets, from the per-isolate cache. */
+export function activeTargetsOf(
+  env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
+  tenantId: string,
+): Promise<SandboxTarget[]> {
   const hit = cache.get(tenantId);
   if (hit && hit.expires > Date.now()) return hit.targets;
   const targets = activeTargets(env, tenantId);
@@ -46,7 +50,7 @@ export async function subscribersOf(
   tenantId: string,
   hook: HookName | string,
 ): Promise<Subscription[]> {
-  const targets = await targetsOf(env, tenantId);
+  const targets = await activeTargetsOf(env, tenantId);
   return targets
     .flatMap((target) =>
       target.manifest.hooks.filter((h) => h.name === hook).map((registration) => ({ target, registration })),

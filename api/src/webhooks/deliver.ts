@@ -45,6 +45,7 @@ const deliveryRow = z.object({
   lease_until: z.string().nullable(),
 });
 type DeliveryRow = z.infer<typeof deliveryRow>;
+const attemptCounts = z.object({ attempts: z.number(), run_attempts: z.number() });
 
 interface Attempt {
   startedAt: string;
@@ -103,16 +104,17 @@ export async function attemptDelivery(
       delivery.id,
       new Date(now).toISOString(),
     )
-    .first<{ attempts: number; run_attempts: number }>();
-  if (!claimed) {
+    .first();
+  if (claimed === null) {
     // a duplicate of this message is attempting right now; look again once its lease has run out
     const leaseLeft = delivery.lease_until ? Date.parse(delivery.lease_until) - now : 0;
     return { action: "retry", delaySeconds: Math.max(1, Math.ceil(leaseLeft / 1000)), reason: "leased" };
   }
 
+  const counts = attemptCounts.parse(claimed);
   const attempt = await post(env, endpoint, delivery, settings);
-  const number = claimed.attempts + 1;
-  const runAttempt = claimed.run_attempts + 1;
+  const number = counts.attempts + 1;
+  const runAttempt = counts.run_attempts + 1;
   const attemptLog = log.child({
     delivery_id: delivery.id,
     endpoint_id: endpoint.id,
@@ -172,7 +174,7 @@ export async function attemptDelivery(
     return { action: "retry", delaySeconds: delay, reason: "failed" };
   }
 
-  const [, , counted] = await db.batch<{ consecutive_failures: number }>([
+  const [, , counted] = await db.batch([
     insertAttempt,
     db
       .prepare(
@@ -193,7 +195,7 @@ export async function attemptDelivery(
   );
   await deadLetter(env, message, delivery, number, attempt.error, attemptLog);
 
-  const failures = counted?.results[0]?.consecutive_failures ?? 0;
+  const failures = z.object({ consecutive_failures: z.number() }).parse(counted?.results[0]).consecutive_failures;
   if (failures >= settings.disableAfter)
     await disableFailingEndpoint(env, endpoint, failures, attempt.error, attemptLog);
   return { action: "ack", result: "failed" };

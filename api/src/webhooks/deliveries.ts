@@ -112,8 +112,13 @@ export async function replayDeliveries(
           WHERE id IN (${chunk.map(() => "?").join(", ")}) AND status IN ('failed', 'skipped') RETURNING id`,
       )
       .bind(at, ...chunk.map((d) => d.id))
-      .all<{ id: string }>();
-    const resetIds = new Set(reset.map((r) => r.id));
+      .all();
+    const resetIds = new Set(
+      z
+        .array(z.object({ id: z.string() }))
+        .parse(reset)
+        .map((r) => r.id),
+    );
     const sending = chunk.filter((d) => resetIds.has(d.id));
     try {
       await queueDeliveries(

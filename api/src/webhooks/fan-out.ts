@@ -76,10 +76,11 @@ export async function enqueueWebhookDeliveries(env: FanOutEnv, event: HookEventM
       WHERE event_id = ? AND tenant_id = ? AND status = 'pending' AND attempts = 0 AND lease_until IS NULL`,
   )
     .bind(event.id, event.tenant_id)
-    .all<{ id: string; endpoint_id: string }>();
+    .all();
+  const toQueue = z.array(z.object({ id: z.string(), endpoint_id: z.string() })).parse(pending);
   await queueDeliveries(
     env.WEBHOOK_DELIVERIES,
-    pending.map((d) => ({
+    toQueue.map((d) => ({
       type: "webhook_delivery",
       delivery_id: d.id,
       tenant_id: event.tenant_id,
@@ -88,7 +89,7 @@ export async function enqueueWebhookDeliveries(env: FanOutEnv, event: HookEventM
       event_type: event.hook,
     })),
   );
-  return pending.length;
+  return toQueue.length;
 }
 
 /** Sends delivery messages, 100 a call (sendBatch's limit). */

@@ -4,11 +4,8 @@
  */
 export { webhooksAdmin } from "./admin.ts";
 export { attemptDelivery, type DeliveryEnv, type DeliveryOutcome, ENDPOINT_DISABLED_EVENT } from "./deliver.ts";
-export { listDeliveries, REPLAY_LIMIT, replayDeliveries } from "./deliveries.ts";
-export { signingSecrets } from "./endpoints.ts";
 export { WebhookError, type WebhookErrorCode } from "./errors.ts";
-export { isWebhookTopic, notificationHooks } from "./event-types.ts";
+export { isWebhookTopic } from "./event-types.ts";
 export { deliveryIdOf, enqueueWebhookDeliveries, type FanOutEnv } from "./fan-out.ts";
 export { MAX_ATTEMPTS, RETRY_DELAYS_SECONDS, retryDelaySeconds } from "./schedule.ts";
 export { type WebhookDeliveryMessage, webhookDeliveryMessage } from "./schemas.ts";
-export { urlProblem } from "./urls.ts";

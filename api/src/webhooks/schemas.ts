@@ -70,15 +70,9 @@ export const updateEndpointBody = z
 export const rotateSecretBody = z
   .object({
     secret: createEndpointBody.shape.secret,
-    overlap_seconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_OVERLAP_SECONDS)
-      .default(DEFAULT_OVERLAP_SECONDS)
-      .openapi({
-        description: "How long the replaced secret keeps signing deliveries too (default 24 h, at most 7 days).",
-      }),
+    overlap_seconds: z.number().int().min(0).max(MAX_OVERLAP_SECONDS).default(DEFAULT_OVERLAP_SECONDS).openapi({
+      description: "How long the replaced secret keeps signing deliveries too (default 24 h, at most 7 days).",
+    }),
   })
   .strict()
   .openapi("WebhookSecretRotation");

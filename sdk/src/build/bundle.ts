@@ -68,6 +68,20 @@ export function handlerPaths(manifest: PluginManifest): string[] {
   return [...new Set(paths)].sort();
 }
 
+// esbuild's words for a module the generated entry imports by default without it having one
+const NO_DEFAULT = /^No matching export in "(.+)" for import "default"$/;
+
+/** An esbuild error as a problem a plugin author can act on. */
+function problemOf(m: { text: string; location?: { file: string } | null }): { file?: string; message: string } {
+  const missingDefault = NO_DEFAULT.exec(m.text);
+  if (missingDefault?.[1]) {
+    const file = missingDefault[1].split("/").pop() === "plugin.ts" ? "plugin.ts" : missingDefault[1];
+    const what = file === "plugin.ts" ? "the object implementing the category's methods" : "the handler function";
+    return { file, message: `has no default export; export ${what} as default` };
+  }
+  return { file: m.location?.file, message: m.text };
+}
+
 /**
  * Bundles the plugin in `dir`.
  *
@@ -118,10 +132,7 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
   } catch (error) {
     const messages = (error as { errors?: { text: string; location?: { file: string } | null }[] }).errors;
     if (!messages) throw error;
-    throw new BundleError(
-      root,
-      messages.map((m) => ({ file: m.location?.file, message: m.text })),
-    );
+    throw new BundleError(root, messages.map(problemOf));
   }
   // plugin code must not name the guard or its state, or it could switch the guard off
   const reserved = Object.keys(result.metafile.inputs).filter(

@@ -82,6 +82,7 @@ export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invoc
       on: (event, handler) => {
         listeners.set(event, [...(listeners.get(event) ?? []), handler]);
       },
+      track: (event, properties) => EVENTS.track(event, properties ?? {}),
     };
   }
   if (LOG) context.logger = logger(LOG, pending);

@@ -1,4 +1,6 @@
 /** What runs inside a plugin isolate: the entrypoint wrapper and the platform/plugin contract. */
+
+export type { MethodOutcome } from "../types.ts";
 export { buildContext, type CallContext } from "./context.ts";
 export type {
   CacheBinding,
@@ -15,4 +17,3 @@ export type {
 } from "./protocol.ts";
 export { lifecycleNames } from "./protocol.ts";
 export { definePluginWorker, type PluginWorkerDefinition } from "./worker.ts";
-export type { MethodOutcome } from "../types.ts";

@@ -43,6 +43,7 @@ export interface StorageBinding {
 
 export interface EventsBinding {
   emit(event: string, data: unknown): Promise<void>;
+  track(event: string, properties: Record<string, unknown>): Promise<void>;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

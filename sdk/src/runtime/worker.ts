@@ -29,11 +29,11 @@ type PluginFunction = (...args: unknown[]) => unknown;
 
 const DEFAULT_BUDGET_MS = 10_000;
 
-function handlerOf(definition: PluginWorkerDefinition, path: string): (...args: unknown[]) => unknown {
+function handlerOf(definition: PluginWorkerDefinition, path: string): PluginFunction {
   const fn = definition.handlers[path];
   if (typeof fn !== "function")
     throw new Error(`handler ${path} is not in this bundle or its default export is not a function`);
-  return fn as (...args: unknown[]) => unknown;
+  return fn as PluginFunction;
 }
 
 function methodOf(definition: PluginWorkerDefinition, method: string): PluginFunction {

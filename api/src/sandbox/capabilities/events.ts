@@ -1,23 +1,44 @@
 /** The events capability: a plugin's events go to its tenant's event stream, through the outbox. */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { eventDataSchema } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../../env.ts";
 import { serviceLogger } from "../../logging/index.ts";
-import { flushOutbox, outboxEvent } from "../../outbox/index.ts";
+import { flushOutbox, type OutboxTopic, outboxEvent } from "../../outbox/index.ts";
 import { CapabilityError } from "../errors.ts";
 import type { CapabilityProps } from "./props.ts";
 
 const MAX_EVENT_BYTES = 64 * 1024;
 
+function checkEvent(event: unknown, data: unknown): asserts event is string {
+  if (typeof event !== "string" || !/^[a-z0-9][a-z0-9_.-]{0,99}$/i.test(event)) {
+    throw new CapabilityError("INVALID_ARGUMENT", "an event name is 1-100 letters, digits, '.', '_' or '-'");
+  }
+  if (JSON.stringify(data ?? null).length > MAX_EVENT_BYTES) {
+    throw new CapabilityError("TOO_LARGE", `event data must be at most ${MAX_EVENT_BYTES} bytes of JSON`);
+  }
+}
+
 export class EventsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
   async emit(event: unknown, data: unknown): Promise<void> {
-    if (typeof event !== "string" || !/^[a-z0-9][a-z0-9_.-]{0,99}$/i.test(event)) {
-      throw new CapabilityError("INVALID_ARGUMENT", "an event name is 1-100 letters, digits, '.', '_' or '-'");
-    }
-    if (JSON.stringify(data ?? null).length > MAX_EVENT_BYTES) {
-      throw new CapabilityError("TOO_LARGE", `event data must be at most ${MAX_EVENT_BYTES} bytes of JSON`);
-    }
+    checkEvent(event, data);
+    await this.#write(`event:${event}`, { event, data: data ?? null });
+  }
+
+  /** An analytics event: to the analytics queue, for the tenant's analytics plugins. */
+  async track(event: unknown, properties: unknown): Promise<void> {
+    checkEvent(event, properties);
+    const parsed = eventDataSchema.safeParse({
+      event,
+      properties: properties ?? {},
+      timestamp: new Date().toISOString(),
+    });
+    if (!parsed.success) throw new CapabilityError("INVALID_ARGUMENT", "analytics properties must be an object");
+    await this.#write(`analytics:${event}`, parsed.data);
+  }
+
+  async #write(topic: OutboxTopic, payload: unknown): Promise<void> {
     const { tenantId, slug } = this.ctx.props;
-    const e = outboxEvent(this.env.DB, tenantId, `event:${event}`, slug, { event, data: data ?? null });
+    const e = outboxEvent(this.env.DB, tenantId, topic, slug, payload);
     await e.statement.run();
     await flushOutbox(
       this.env.DB,

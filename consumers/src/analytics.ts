@@ -1,0 +1,147 @@
+/**
+ * Consumes the analytics-events queue: each batch goes, per tenant, to every active analytics
+ * plugin in ONE call (`trackEvent` once per event inside the isolate), so a burst of events costs
+ * one isolate round trip per plugin, not one per event. Each (event, plugin) is a delivery of its
+ * own: a retried message re-runs only the plugins that have not yet taken it, and a plugin that
+ * keeps failing an event dead-letters that delivery alone.
+ */
+import { eventDataSchema } from "@digital-commerce/plugin-sdk";
+import {
+  type AttemptRecord,
+  backoffSeconds,
+  claimDeliveries,
+  deliveryId,
+  failureStatements,
+  insertDeliveries,
+  retryPolicy,
+  successStatements,
+} from "../../api/src/deliveries/index.ts";
+import { activeTargetsOf } from "../../api/src/hooks/index.ts";
+import { eventPayload, type HookEventMessage, hookEventMessage } from "../../api/src/outbox/index.ts";
+import { callPluginMethodBatch, type SandboxDeps, type SandboxTarget } from "../../api/src/sandbox/index.ts";
+import type { ConsumerEnv } from "./env.ts";
+import { runInOrder } from "./fair-share.ts";
+
+type Deps = SandboxDeps & { env: ConsumerEnv };
+type Item = { message: Message<unknown>; event: HookEventMessage; data: unknown };
+
+/** What each message still needs after this batch: nothing (ack), or a retry after `delay`. */
+class Verdicts {
+  readonly retry = new Map<Message<unknown>, number>();
+  later(message: Message<unknown>, delaySeconds: number) {
+    this.retry.set(message, Math.max(this.retry.get(message) ?? 0, delaySeconds));
+  }
+}
+
+async function deliverToPlugin(deps: Deps, target: SandboxTarget, items: Item[], verdicts: Verdicts): Promise<void> {
+  const { env } = deps;
+  const policy = retryPolicy(env);
+  const idOf = (item: Item) => deliveryId(item.event.id, target.slug, "analytics");
+  await env.DB.batch(
+    insertDeliveries(
+      env.DB,
+      items.map((item) => ({
+        id: idOf(item),
+        eventId: item.event.id,
+        tenantId: item.event.tenant_id,
+        pluginSlug: target.slug,
+        hook: item.event.hook,
+        maxAttempts: policy.maxAttempts,
+      })),
+    ),
+  );
+  const claims = await claimDeliveries(env.DB, items.map(idOf));
+  const claimed = items.filter((item) => claims.has(idOf(item)));
+  if (claimed.length === 0) return;
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  let outcomes: { ok: boolean; error?: { message: string } }[];
+  try {
+    outcomes = await callPluginMethodBatch(
+      deps,
+      target,
+      "trackEvent",
+      claimed.map((item) => [item.data]),
+    );
+  } catch (error) {
+    // the whole call failed (timeout, isolate): every event of it failed this attempt
+    const message = error instanceof Error ? error.message : String(error);
+    outcomes = claimed.map(() => ({ ok: false, error: { message } }));
+  }
+  const durationMs = Math.round((performance.now() - started) * 100) / 100;
+  const statements: D1PreparedStatement[] = [];
+  const dead: { item: Item; error: string }[] = [];
+  claimed.forEach((item, i) => {
+    const outcome = outcomes[i] ?? { ok: false, error: { message: "no outcome" } };
+    const claim = claims.get(idOf(item)) ?? { attempt: 1, maxAttempts: policy.maxAttempts };
+    const attempt: AttemptRecord = {
+      deliveryId: idOf(item),
+      startedAt,
+      durationMs,
+      outcome: outcome.ok ? "succeeded" : "failed",
+      ...(outcome.ok ? {} : { error: outcome.error?.message ?? "failed" }),
+    };
+    if (outcome.ok) {
+      statements.push(...successStatements(env.DB, attempt));
+      return;
+    }
+    const final = claim.attempt >= claim.maxAttempts;
+    statements.push(...failureStatements(env.DB, attempt, final));
+    if (final) dead.push({ item, error: attempt.error ?? "failed" });
+    else verdicts.later(item.message, backoffSeconds(policy, claim.attempt));
+  });
+  await env.DB.batch(statements);
+  for (const { item, error } of dead) {
+    await env.ANALYTICS_EVENTS_DLQ.send(
+      { ...item.event, delivery_id: idOf(item), plugin_slug: target.slug, hook: item.event.hook, last_error: error },
+      { contentType: "json" },
+    );
+  }
+}
+
+export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
+  const byTenant = new Map<string, Item[]>();
+  for (const message of batch.messages) {
+    const parsed = hookEventMessage.safeParse(message.body);
+    if (!parsed.success) {
+      deps.log.error({ message_id: message.id, issues: parsed.error.issues }, "malformed analytics message");
+      message.retry();
+      continue;
+    }
+    const event = parsed.data;
+    try {
+      const data = eventDataSchema.parse(await eventPayload(deps.env.DB, event));
+      byTenant.set(event.tenant_id, [...(byTenant.get(event.tenant_id) ?? []), { message, event, data }]);
+    } catch (error) {
+      deps.log.error({ err: error, event_id: event.id }, "analytics event payload unreadable");
+      message.retry({ delaySeconds: 30 });
+    }
+  }
+  const verdicts = new Verdicts();
+  const work: { target: SandboxTarget; items: Item[] }[] = [];
+  for (const [tenantId, items] of byTenant) {
+    try {
+      const targets = (await activeTargetsOf(deps.env, tenantId)).filter((t) => t.manifest.category === "analytics");
+      for (const target of targets) work.push({ target, items });
+    } catch (error) {
+      deps.log.error({ err: error, tenant: tenantId }, "could not read the tenant's analytics plugins");
+      for (const item of items) verdicts.later(item.message, 30);
+    }
+  }
+  // one isolate per tenant and plugin, at most 4 in flight
+  await runInOrder(work, async ({ target, items }) => {
+    try {
+      await deliverToPlugin(deps, target, items, verdicts);
+    } catch (error) {
+      deps.log.error({ err: error, plugin: target.slug }, "analytics delivery could not be recorded; retrying");
+      for (const item of items) verdicts.later(item.message, 30);
+    }
+  });
+  for (const items of byTenant.values()) {
+    for (const { message } of items) {
+      const delay = verdicts.retry.get(message);
+      if (delay === undefined) message.ack();
+      else message.retry({ delaySeconds: delay });
+    }
+  }
+}

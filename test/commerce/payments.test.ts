@@ -1,0 +1,319 @@
+/**
+ * Payments through the test-payments plugin: before_payment_process (the spec's $0.50 veto),
+ * processPayment in the plugin's isolate, after_payment_success or after_payment_failure
+ * committed with the payment, idempotent repeats, capture and refund.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { committedBy, type ErrorBody, givenActive, givenProduct, givenStore, type Store, topicsOf } from "./given.ts";
+
+interface Payment {
+  id: string;
+  order_id: string | null;
+  provider: string;
+  transaction_id: string | null;
+  amount: number;
+  refunded_amount: number;
+  currency: string;
+  method: string | null;
+  status: string;
+  metadata: Record<string, unknown>;
+  error: { code: string; message: string } | null;
+}
+
+async function givenPaymentsStore(config?: Record<string, unknown>): Promise<Store> {
+  const store = await givenStore();
+  await givenActive(store, "test-payments", config);
+  return store;
+}
+
+const pay = (store: Store, body: Record<string, unknown>, key?: string) =>
+  store.shop<Payment>("POST", "/api/commerce/payments", body, key ? { "idempotency-key": key } : {});
+
+async function paymentRows(tenantId: string) {
+  const { results } = await env.DB.prepare("SELECT id, status, idempotency_key FROM payments WHERE tenant_id = ?")
+    .bind(tenantId)
+    .all<{ id: string; status: string; idempotency_key: string }>();
+  return results;
+}
+
+describe("processing a payment", () => {
+  it("authorizes it through the active payment plugin and commits after_payment_success with it", async () => {
+    const store = await givenPaymentsStore();
+    const res = await pay(store, { amount: 10, currency: "USD", method: "card" });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      provider: "test-payments",
+      status: "authorized",
+      amount: 10,
+      currency: "USD",
+      method: "card",
+      error: null,
+      // the plugin's own before_payment_process (the spec's handler) tagged it
+      metadata: { processed_by: "test-payments" },
+    });
+    expect(res.body.transaction_id).toMatch(/^tp_/);
+    const events = await committedBy(res.traceId);
+    expect(topicsOf(events)).toEqual(["after_payment_success", "analytics:payment_succeeded"]);
+    expect(events[0]?.payload).toMatchObject({ payment: { id: res.body.id, amount: 10, status: "authorized" } });
+  });
+
+  it("captures at once when the plugin's capture setting is automatic", async () => {
+    const store = await givenPaymentsStore({ capture: "automatic" });
+    const res = await pay(store, { amount: 10, currency: "USD" });
+    expect(res.body.status).toBe("captured");
+  });
+
+  it("takes amount and currency from the order it pays, and marks the order paid", async () => {
+    const store = await givenPaymentsStore();
+    const product = await givenProduct(store, { price: 7.5, currency: "EUR" });
+    const order = await store.shop<{ id: string }>("POST", "/api/commerce/orders", {
+      items: [{ product_id: product.id, quantity: 2 }],
+    });
+    const res = await pay(store, { order_id: order.body.id });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ order_id: order.body.id, amount: 15, currency: "EUR", status: "authorized" });
+    const paid = await store.shop<{ status: string }>("GET", `/api/commerce/orders/${order.body.id}`);
+    expect(paid.body.status).toBe("paid");
+    const again = await pay(store, { order_id: order.body.id });
+    expect(again.status).toBe(409);
+    const completed = await store.shop<{ status: string }>("POST", `/api/commerce/orders/${order.body.id}/complete`);
+    expect(completed.body.status).toBe("completed");
+  });
+
+  it("records a declined payment, commits after_payment_failure with the plugin's error, and answers 402", async () => {
+    const store = await givenPaymentsStore();
+    const res = await store.shop<ErrorBody>("POST", "/api/commerce/payments", {
+      amount: 10,
+      currency: "USD",
+      method: "card_declined",
+    });
+    expect(res.status).toBe(402);
+    expect(res.body.error).toMatchObject({
+      code: "PAYMENT_FAILED",
+      message: expect.stringContaining("CARD_DECLINED"),
+      details: {
+        provider: "test-payments",
+        plugin_error: { code: "CARD_DECLINED", message: "The card was declined." },
+      },
+    });
+    const events = await committedBy(res.traceId);
+    expect(topicsOf(events)).toEqual(["after_payment_failure", "analytics:payment_failed"]);
+    expect(events[0]?.payload).toMatchObject({
+      payment: { amount: 10, status: "failed", method: "card_declined" },
+      error: "The card was declined.",
+    });
+    expect((await paymentRows(store.tenant.id)).map((r) => r.status)).toEqual(["failed"]);
+    const paymentId = (res.body.error.details as { payment_id: string }).payment_id;
+    const stored = await store.shop<Payment>("GET", `/api/commerce/payments/${paymentId}`);
+    expect(stored.body).toMatchObject({ status: "failed", error: { code: "CARD_DECLINED" } });
+  });
+
+  it("vetoes a payment under $0.50 with 422 and the plugin's message, and records nothing", async () => {
+    const store = await givenPaymentsStore();
+    const res = await store.shop<ErrorBody>("POST", "/api/commerce/payments", { amount: 0.25, currency: "USD" });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("HOOK_VETOED");
+    expect(res.body.error.message).toContain("Minimum payment is $0.50");
+    expect(await committedBy(res.traceId)).toEqual([]);
+    expect(await paymentRows(store.tenant.id)).toEqual([]);
+  });
+
+  it("answers a repeated Idempotency-Key with the first payment, charging once and committing once", async () => {
+    const store = await givenPaymentsStore();
+    const first = await pay(store, { amount: 10, currency: "USD" }, "checkout-1");
+    const second = await pay(store, { amount: 10, currency: "USD" }, "checkout-1");
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(second.body).toEqual(first.body);
+    expect(await paymentRows(store.tenant.id)).toHaveLength(1);
+    expect(await committedBy(second.traceId)).toEqual([]);
+    // a different key is a different payment
+    const third = await pay(store, { amount: 10, currency: "USD" }, "checkout-2");
+    expect(third.body.id).not.toBe(first.body.id);
+    expect(third.body.transaction_id).not.toBe(first.body.transaction_id);
+  });
+
+  it("answers a repeated key of a declined payment with the same decline, and commits it once", async () => {
+    const store = await givenPaymentsStore();
+    const body = { amount: 10, currency: "USD", method: "card_declined" };
+    const first = await store.shop<ErrorBody>("POST", "/api/commerce/payments", body, { "idempotency-key": "k" });
+    const second = await store.shop<ErrorBody>("POST", "/api/commerce/payments", body, { "idempotency-key": "k" });
+    expect([first.status, second.status]).toEqual([402, 402]);
+    expect(second.body.error.details).toMatchObject({
+      payment_id: (first.body.error.details as { payment_id: string }).payment_id,
+    });
+    expect(topicsOf(await committedBy(second.traceId))).toEqual([]);
+  });
+
+  it("records one payment when two requests with the same key race", async () => {
+    const store = await givenPaymentsStore();
+    const [a, b] = await Promise.all([
+      pay(store, { amount: 10, currency: "USD" }, "race"),
+      pay(store, { amount: 10, currency: "USD" }, "race"),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.body.id).toBe(b.body.id);
+    expect(a.body.transaction_id).toBe(b.body.transaction_id);
+    expect(await paymentRows(store.tenant.id)).toHaveLength(1);
+  });
+
+  it.each([
+    ["amount", { currency: "USD" }],
+    ["currency", { amount: 10 }],
+    ["amount", { amount: 0, currency: "USD" }],
+    ["currency", { amount: 1, currency: "dollars" }],
+  ])("answers 400 naming %s", async (field, body) => {
+    const store = await givenPaymentsStore();
+    const res = await store.shop<ErrorBody>("POST", "/api/commerce/payments", body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(field);
+  });
+
+  it("answers 404 for an order the store does not have", async () => {
+    const store = await givenPaymentsStore();
+    const res = await store.shop<ErrorBody>("POST", "/api/commerce/payments", { order_id: "ord_missing" });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("ORDER_NOT_FOUND");
+  });
+});
+
+describe("choosing the payment plugin", () => {
+  it("refuses with 409 when no payment plugin is active, saying what to do", async () => {
+    const store = await givenStore();
+    const res = await store.shop<ErrorBody>("POST", "/api/commerce/payments", { amount: 10, currency: "USD" });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      code: "PROVIDER_UNAVAILABLE",
+      message: expect.stringMatching(/no active payment plugin.*activate/),
+    });
+  });
+
+  it("refuses an installed but inactive payment plugin", async () => {
+    const store = await givenStore();
+    await givenActive(store, "test-payments");
+    await store.api("POST", "/api/admin/plugins/test-payments/deactivate");
+    const res = await store.shop<ErrorBody>("POST", "/api/commerce/payments", { amount: 10, currency: "USD" });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("PROVIDER_UNAVAILABLE");
+  });
+
+  it("asks which one when several are active, and uses the one the request names", async () => {
+    const store = await givenPaymentsStore();
+    await givenActive(store, "core-utils");
+    await givenActive(store, "stripe-gateway", { api_key: "sk_test_123" });
+    const ambiguous = await store.shop<ErrorBody>("POST", "/api/commerce/payments", { amount: 10, currency: "USD" });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.error).toMatchObject({
+      code: "PROVIDER_AMBIGUOUS",
+      message: expect.stringContaining("stripe-gateway, test-payments"),
+    });
+    const chosen = await pay(store, { amount: 10, currency: "USD", provider: "test-payments" });
+    expect(chosen.status).toBe(201);
+    expect(chosen.body.provider).toBe("test-payments");
+    const unknown = await store.shop<ErrorBody>("POST", "/api/commerce/payments", {
+      amount: 10,
+      currency: "USD",
+      provider: "paypal",
+    });
+    expect(unknown.status).toBe(409);
+    expect(unknown.body.error.message).toContain("paypal is not an active payment plugin");
+  });
+
+  it("answers 502 naming the method when the chosen plugin does not implement it", async () => {
+    const store = await givenStore();
+    await givenActive(store, "core-utils");
+    await givenActive(store, "stripe-gateway", { api_key: "sk_test_123" });
+    const res = await store.shop<ErrorBody>("POST", "/api/commerce/payments", { amount: 10, currency: "USD" });
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({
+      code: "PLUGIN_FAILED",
+      message: expect.stringContaining("does not implement processPayment"),
+    });
+    expect(await paymentRows(store.tenant.id)).toEqual([]);
+  });
+});
+
+describe("capturing and refunding", () => {
+  it("captures an authorized payment through its plugin; capturing again changes nothing", async () => {
+    const store = await givenPaymentsStore();
+    const payment = (await pay(store, { amount: 10, currency: "USD" })).body;
+    const res = await store.shop<Payment>("POST", `/api/commerce/payments/${payment.id}/capture`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: payment.id, status: "captured" });
+    expect(topicsOf(await committedBy(res.traceId))).toEqual(["analytics:payment_captured"]);
+    const again = await store.shop<Payment>("POST", `/api/commerce/payments/${payment.id}/capture`);
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await committedBy(again.traceId)).toEqual([]);
+  });
+
+  it("refuses to capture a declined payment", async () => {
+    const store = await givenPaymentsStore();
+    const declined = await store.shop<ErrorBody>("POST", "/api/commerce/payments", {
+      amount: 10,
+      currency: "USD",
+      method: "card_declined",
+    });
+    const id = (declined.body.error.details as { payment_id: string }).payment_id;
+    const res = await store.shop<ErrorBody>("POST", `/api/commerce/payments/${id}/capture`);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      code: "PAYMENT_STATE_CONFLICT",
+      message: expect.stringContaining("failed"),
+    });
+  });
+
+  it("refunds in parts until nothing is left, and refuses more", async () => {
+    const store = await givenPaymentsStore({ capture: "automatic" });
+    const payment = (await pay(store, { amount: 10, currency: "USD" })).body;
+    const part = await store.shop<Payment>("POST", `/api/commerce/payments/${payment.id}/refund`, { amount: 3.3 });
+    expect(part.status).toBe(200);
+    expect(part.body).toMatchObject({ status: "captured", refunded_amount: 3.3 });
+    expect(topicsOf(await committedBy(part.traceId))).toEqual(["analytics:payment_refunded"]);
+    const tooMuch = await store.shop<ErrorBody>("POST", `/api/commerce/payments/${payment.id}/refund`, { amount: 7 });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.error.message).toContain("6.7 USD left to refund");
+    const rest = await store.shop<Payment>("POST", `/api/commerce/payments/${payment.id}/refund`);
+    expect(rest.body).toMatchObject({ status: "refunded", refunded_amount: 10 });
+    const after = await store.shop<ErrorBody>("POST", `/api/commerce/payments/${payment.id}/refund`);
+    expect(after.status).toBe(409);
+    expect(after.body.error.message).toContain("already refunded in full");
+  });
+
+  it("counts a refund repeated with the same Idempotency-Key once", async () => {
+    const store = await givenPaymentsStore({ capture: "automatic" });
+    const payment = (await pay(store, { amount: 10, currency: "USD" })).body;
+    const refund = () =>
+      store.shop<Payment>(
+        "POST",
+        `/api/commerce/payments/${payment.id}/refund`,
+        { amount: 4 },
+        { "idempotency-key": "rf-1" },
+      );
+    const first = await refund();
+    const second = await refund();
+    expect(first.body.refunded_amount).toBe(4);
+    expect(second.status).toBe(200);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(second.body.refunded_amount).toBe(4);
+  });
+
+  it("refuses to refund a payment that was only authorized", async () => {
+    const store = await givenPaymentsStore();
+    const payment = (await pay(store, { amount: 10, currency: "USD" })).body;
+    const res = await store.shop<ErrorBody>("POST", `/api/commerce/payments/${payment.id}/refund`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain("only a captured payment can be refunded");
+  });
+
+  it("answers 404 for a payment the store does not have", async () => {
+    const store = await givenPaymentsStore();
+    for (const path of ["/api/commerce/payments/pay_x", "/api/commerce/payments/pay_x/capture"]) {
+      const res = await store.shop<ErrorBody>(path.endsWith("capture") ? "POST" : "GET", path);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe("PAYMENT_NOT_FOUND");
+    }
+  });
+});
