@@ -83,6 +83,7 @@ export async function runDelivery(
         delivery: {
           id: message.delivery_id,
           event_id: message.event_id,
+          hook: message.hook,
           attempt: claim.attempt,
           idempotency_key: message.delivery_id,
         },

@@ -35,7 +35,7 @@ describe("plugin context", () => {
     expectTypeOf<keyof PluginContext>().toEqualTypeOf<SpecKeys | "delivery" | "idempotency_key">();
     expectTypeOf<Required<Pick<PluginContext, SpecKeys>>>().toEqualTypeOf<Pick<PluginContext, SpecKeys>>();
     expectTypeOf<PluginContext["delivery"]>().toEqualTypeOf<
-      { id: string; event_id: string; attempt: number; idempotency_key: string } | undefined
+      { id: string; event_id: string; hook?: string; attempt: number; idempotency_key: string } | undefined
     >();
     expectTypeOf<PluginContext["tenant"]>().toEqualTypeOf<{
       id: string;

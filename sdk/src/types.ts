@@ -146,6 +146,9 @@ export interface DeliveryInfo {
   id: string;
   /** The event it delivers; every plugin subscribed to the event gets its own delivery. */
   event_id: string;
+  /** The hook (or `analytics:<event>`) the event is of: one handler may serve several hooks. */
+  hook?: string;
+  /** 1 on the first attempt; a replay starts again at 1. */
   attempt: number;
   /** Stable across every attempt of this delivery. */
   idempotency_key: string;

@@ -1,7 +1,8 @@
 /**
  * Every hook of the catalogue is reachable from a real request: a store's ordinary day through
  * the commerce API and the admin API fires all 21, the before hooks in the request (their traces
- * recorded) and the notification hooks committed to the outbox.
+ * recorded) and the notification hooks committed to the outbox, then delivered through the queue
+ * to the plugin subscribed to them all (audit-log).
  */
 import { env } from "cloudflare:test";
 import { HookCatalogue, type HookName, hookNames } from "@digital-commerce/plugin-sdk";
@@ -10,10 +11,13 @@ import { givenPublished } from "../helpers.ts";
 import { eventually, givenActive, givenProduct, givenStore } from "./given.ts";
 
 const beforeHooks = hookNames.filter((h) => HookCatalogue[h].kind === "before");
+const notificationHooks = hookNames.filter((h) => HookCatalogue[h].kind === "notification");
 
 it("fires all 21 hooks of the catalogue in a store's day", { timeout: 30_000 }, async () => {
   const store = await givenStore();
   const { shop, api } = store;
+  // first, so that it hears every other plugin's installation
+  await givenActive(store, "audit-log");
   // plugins subscribed to every before hook: core-utils (product create), test-store-rules (the
   // other operations), test-payments (payment); installing and activating fires the system hooks
   await givenActive(store, "core-utils");
@@ -58,4 +62,11 @@ it("fires all 21 hooks of the catalogue in a store's day", { timeout: 30_000 }, 
   const fired = new Set<string>([...committed.map((r) => r.hook), ...ran.map((r) => r.hook)]);
   expect(hookNames.filter((h: HookName) => !fired.has(h))).toEqual([]);
   expect(hookNames).toHaveLength(21);
+
+  const heard = await eventually(async () => {
+    const res = await api<{ entries: { hook: string }[] }>("GET", "/api/plugins/audit-log/entries?limit=500");
+    const hooks = new Set(res.body.entries.map((e) => e.hook));
+    return notificationHooks.every((h) => hooks.has(h)) ? hooks : undefined;
+  }, 20_000);
+  expect([...heard].sort()).toEqual([...notificationHooks].sort());
 });

@@ -109,13 +109,4 @@ export async function committedBy(traceId: string | null): Promise<OutboxRow[]> 
 /** Just the hook (or `analytics:<event>`) names a request committed. */
 export const topicsOf = (rows: OutboxRow[]) => rows.map((r) => r.hook);
 
-/** Polls `check` until it returns a value (not undefined), for what a request finishes after answering. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually } from "../helpers.ts";

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:test";
 import { type HookEventMessage, type OutboxTopic, outboxEvent } from "../../api/src/outbox/index.ts";
 import { enqueueWebhookDeliveries } from "../../api/src/webhooks/index.ts";
-import type { Client } from "../helpers.ts";
+import { type Client, eventually as poll } from "../helpers.ts";
 import { receiverPath, receiverUrl } from "./receiver.ts";
 
 export interface GivenEndpoint {
@@ -48,14 +48,15 @@ export async function eventually<T>(
   done: (value: T) => boolean,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`still not there after ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    value = await read();
+  let last: T | undefined;
+  try {
+    return await poll(async () => {
+      last = await read();
+      return done(last) ? last : undefined;
+    }, timeoutMs);
+  } catch {
+    throw new Error(`still not there after ${timeoutMs} ms: ${JSON.stringify(last)}`);
   }
-  return value;
 }
 
 export interface AttemptView {
