@@ -19,6 +19,8 @@ export interface ApiEnv {
   /** Base64 of 32 random bytes: the AES-GCM key for sensitive plugin settings. A Worker secret. */
   CONFIG_ENCRYPTION_KEY: string;
   LOG_LEVEL?: string;
+  /** Which Worker hosts plugin isolates ("api", "consumers"): part of every isolate id. */
+  SANDBOX_HOST?: string;
   /** Milliseconds a whole before-hook chain may take (default 5000). */
   HOOK_CHAIN_BUDGET_MS?: string;
   /** Seconds an outbox row stays unsent before the scheduled re-drive sends it (default 60). */

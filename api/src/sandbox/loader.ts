@@ -8,6 +8,10 @@
  * version or bundle never reuses an old isolate, and one tenant's plugin globals
  * are never another tenant's. A generation number lets the platform abandon an
  * isolate that timed out or hit a limit: the next call starts a fresh one.
+ *
+ * The id is prefixed with the hosting Worker (SANDBOX_HOST): `npm run dev` runs the API and
+ * consumer Workers in one workerd process, whose loaders share one table of ids, and a second
+ * Worker loading an id the first already holds fails with "inserted row already exists" (seen).
  */
 import type { PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../env.ts";
@@ -25,9 +29,9 @@ const generations = new Map<string, number>();
 const baseId = (t: SandboxTarget) =>
   `${t.tenant.id}:${t.slug}@${t.version}#${t.hash.slice(0, 16)}:${t.granted.capabilities.join(",")}:${t.granted.network.join(",")}`;
 
-export function isolateId(target: SandboxTarget): string {
+export function isolateId(target: SandboxTarget, host = "api"): string {
   const base = baseId(target);
-  return `${base}:g${generations.get(base) ?? 0}`;
+  return `${host}/${base}:g${generations.get(base) ?? 0}`;
 }
 
 /** Makes the next call start a new isolate instead of reusing the current one. */
@@ -49,12 +53,12 @@ function capabilityEnv(exports: Exports, target: SandboxTarget): Record<string, 
 }
 
 export function pluginWorker(
-  env: Pick<ApiEnv, "LOADER" | "BUNDLES">,
+  env: Pick<ApiEnv, "LOADER" | "BUNDLES" | "SANDBOX_HOST">,
   exports: Exports,
   target: SandboxTarget,
   limits: EffectiveLimits,
 ): PluginWorkerApi {
-  const worker = env.LOADER.get(isolateId(target), async () => ({
+  const worker = env.LOADER.get(isolateId(target, env.SANDBOX_HOST), async () => ({
     compatibilityDate: COMPATIBILITY_DATE,
     mainModule: "plugin.js",
     modules: { "plugin.js": await loadBundleCode(env.BUNDLES, target.slug, target.version, target.hash) },
