@@ -35,7 +35,7 @@ class Verdicts {
 
 async function deliverToPlugin(deps: Deps, target: SandboxTarget, items: Item[], verdicts: Verdicts): Promise<void> {
   const { env } = deps;
-  const policy = retryPolicy(env);
+  const policy = retryPolicy(env, undefined, "analytics-events");
   const idOf = (item: Item) => deliveryId(item.event.id, target.slug, "analytics");
   await env.DB.batch(
     insertDeliveries(

@@ -10,6 +10,9 @@ export interface ConsumerEnv extends ApiEnv {
   HOOK_MAX_ATTEMPTS?: string;
   /** First retry delay in seconds; doubles per attempt, with jitter, capped at 24 hours (default 10). */
   HOOK_RETRY_BASE_SECONDS?: string;
+  /** The analytics queue's own attempts and first retry delay; default to the hook queue's. */
+  ANALYTICS_MAX_ATTEMPTS?: string;
+  ANALYTICS_RETRY_BASE_SECONDS?: string;
   /** Deliveries one tenant may start per batch while other tenants wait; the rest are deferred (default 8). */
   TENANT_BATCH_SHARE?: string;
   /** Multiplies every webhook retry delay (default 1; tests use a tiny factor so the whole schedule takes seconds). */

@@ -103,6 +103,15 @@ describe("after hooks", { timeout: 30_000 }, () => {
     expect(effects.filter((e) => e.event_id === id)).toHaveLength(1);
   });
 
+  it("delivers a payload too large for a queue message by reference to its outbox row", async () => {
+    const { tenant, api } = await givenRecorder();
+    const large = { product: { ...samplePayloads.product.product, description: "x".repeat(200_000) } };
+    const [id] = await fire(hookRun(tenant.id), "after_product_update", large);
+    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
+    const call = (await recorded(api)).calls.find((c) => c.event_id === id);
+    expect(JSON.parse(call?.payload ?? "{}")).toEqual(large);
+  });
+
   it("re-drives an event whose send failed, from the outbox, on the schedule", async () => {
     const { tenant, api } = await givenRecorder();
     const refusing = {

@@ -20,15 +20,29 @@ function positive(value: string | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-/** The queue's policy from its vars; a hook's `max_attempts` overrides the attempts. */
+export interface RetryVars {
+  HOOK_MAX_ATTEMPTS?: string;
+  HOOK_RETRY_BASE_SECONDS?: string;
+  ANALYTICS_MAX_ATTEMPTS?: string;
+  ANALYTICS_RETRY_BASE_SECONDS?: string;
+}
+
+/**
+ * A queue's policy from its vars (the analytics queue falls back to the hook queue's); on the
+ * hook-events queue a hook's `max_attempts` overrides the attempts.
+ */
 export function retryPolicy(
-  vars: { HOOK_MAX_ATTEMPTS?: string; HOOK_RETRY_BASE_SECONDS?: string },
+  vars: RetryVars,
   hookMaxAttempts?: number,
+  queue: "hook-events" | "analytics-events" = "hook-events",
 ): RetryPolicy {
-  const queueMax = Math.min(100, Math.max(1, Math.floor(positive(vars.HOOK_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS))));
+  const analytics = queue === "analytics-events";
+  const attempts = (analytics ? vars.ANALYTICS_MAX_ATTEMPTS : undefined) ?? vars.HOOK_MAX_ATTEMPTS;
+  const base = (analytics ? vars.ANALYTICS_RETRY_BASE_SECONDS : undefined) ?? vars.HOOK_RETRY_BASE_SECONDS;
+  const queueMax = Math.min(100, Math.max(1, Math.floor(positive(attempts, DEFAULT_MAX_ATTEMPTS))));
   return {
     maxAttempts: hookMaxAttempts ?? queueMax,
-    baseSeconds: positive(vars.HOOK_RETRY_BASE_SECONDS, DEFAULT_BASE_SECONDS),
+    baseSeconds: positive(base, DEFAULT_BASE_SECONDS),
   };
 }
 
