@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { deadLetterFilter, deadLetterSchema, deliverySchema } from "../deliveries/index.ts";
 import { errorBodySchema } from "../errors/index.ts";
 import { chainTraceSchema } from "../hooks/index.ts";
+import { deliveryView } from "../webhooks/index.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
@@ -28,6 +29,8 @@ export const eventView = z
     sent_at: z.string().nullable(),
     payload: z.unknown(),
     deliveries: z.array(deliverySchema),
+    /** One per subscribed outbound webhook endpoint. */
+    webhook_deliveries: z.array(deliveryView),
   })
   .meta({ id: "Event" });
 
@@ -56,7 +59,10 @@ export const listEvents = createRoute({
     }),
   },
   responses: {
-    200: json(z.object({ events: z.array(eventView.omit({ deliveries: true, payload: true })) }), "Events"),
+    200: json(
+      z.object({ events: z.array(eventView.omit({ deliveries: true, webhook_deliveries: true, payload: true })) }),
+      "Events",
+    ),
     ...errors,
   },
 });

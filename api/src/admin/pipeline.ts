@@ -6,6 +6,7 @@ import { deliveriesOfEvent, listDeadLetters, purgeDeadLetters, replayDeadLetters
 import { RequestError } from "../errors/index.ts";
 import { chainsOfTrace } from "../hooks/index.ts";
 import { validationHook } from "../http/index.ts";
+import { webhookDeliveriesOfEvent } from "../webhooks/index.ts";
 import * as routes from "./pipeline-routes.ts";
 
 export const pipelineAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -13,7 +14,9 @@ export const pipelineAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
 pipelineAdmin.on(["POST", "DELETE"], "/dead-letters/*", requireRole("admin"));
 pipelineAdmin.on(["DELETE"], "/dead-letters", requireRole("admin"));
 
-type EventRow = Omit<z.infer<typeof routes.eventView>, "deliveries" | "payload"> & { payload: string };
+type EventRow = Omit<z.infer<typeof routes.eventView>, "deliveries" | "webhook_deliveries" | "payload"> & {
+  payload: string;
+};
 
 const eventColumns = "id, hook, plugin_slug, trace_id, queue, created_at, sent_at";
 
@@ -23,6 +26,7 @@ async function eventViews(db: D1Database, tenantId: string, rows: EventRow[]) {
       ...row,
       payload: JSON.parse(row.payload) as unknown,
       deliveries: await deliveriesOfEvent(db, tenantId, row.id),
+      webhook_deliveries: await webhookDeliveriesOfEvent(db, tenantId, row.id),
     })),
   );
 }

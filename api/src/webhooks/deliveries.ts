@@ -18,16 +18,13 @@ const deliveryListRow = z.object({
 });
 const attemptRow = attemptView.extend({ delivery_id: z.string() });
 
-/** The endpoint's deliveries, newest first, each with its attempts in order. */
-export async function listDeliveries(
+/** Deliveries matching `where` (and the tenant), newest first, each with its attempts in order. */
+async function deliveriesWhere(
   db: D1Database,
-  tenantId: string,
-  endpointId: string,
-  filter: { status?: DeliveryStatus; limit: number },
+  where: string,
+  params: unknown[],
+  limit: number,
 ): Promise<DeliveryView[]> {
-  await findEndpoint(db, tenantId, endpointId);
-  const where = `endpoint_id = ? AND tenant_id = ?${filter.status ? " AND status = ?" : ""}`;
-  const params = [endpointId, tenantId, ...(filter.status ? [filter.status] : [])];
   const page = `SELECT id FROM webhook_deliveries WHERE ${where} ORDER BY created_at DESC, id LIMIT ?`;
   const [deliveries, attempts] = await db.batch([
     db
@@ -35,13 +32,13 @@ export async function listDeliveries(
         `SELECT id, endpoint_id, event_id, event_type, status, next_attempt_at, last_error, created_at, completed_at
            FROM webhook_deliveries WHERE ${where} ORDER BY created_at DESC, id LIMIT ?`,
       )
-      .bind(...params, filter.limit),
+      .bind(...params, limit),
     db
       .prepare(
         `SELECT delivery_id, attempt, started_at, duration_ms, outcome, status_code, response_excerpt, error
            FROM webhook_attempts WHERE delivery_id IN (${page}) ORDER BY delivery_id, attempt`,
       )
-      .bind(...params, filter.limit),
+      .bind(...params, limit),
   ]);
   const byDelivery = new Map<string, z.infer<typeof attemptView>[]>();
   for (const raw of attempts?.results ?? []) {
@@ -52,6 +49,23 @@ export async function listDeliveries(
     .array(deliveryListRow)
     .parse(deliveries?.results ?? [])
     .map((d) => ({ ...d, attempts: byDelivery.get(d.id) ?? [] }));
+}
+
+/** The endpoint's deliveries, newest first, each with its attempts in order. */
+export async function listDeliveries(
+  db: D1Database,
+  tenantId: string,
+  endpointId: string,
+  filter: { status?: DeliveryStatus; limit: number },
+): Promise<DeliveryView[]> {
+  await findEndpoint(db, tenantId, endpointId);
+  const where = `endpoint_id = ? AND tenant_id = ?${filter.status ? " AND status = ?" : ""}`;
+  return deliveriesWhere(db, where, [endpointId, tenantId, ...(filter.status ? [filter.status] : [])], filter.limit);
+}
+
+/** An event's webhook deliveries (one per subscribed endpoint), for the event's trace. */
+export function webhookDeliveriesOfEvent(db: D1Database, tenantId: string, eventId: string): Promise<DeliveryView[]> {
+  return deliveriesWhere(db, "event_id = ? AND tenant_id = ?", [eventId, tenantId], 100);
 }
 
 /** How many deliveries one replay call queues: each costs D1 and queue calls, and a request has a budget of those. */
