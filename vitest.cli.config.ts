@@ -1,0 +1,15 @@
+// The CLI's tests: Node, not workerd. They run the built CLI as a subprocess, the offline commands in
+// temporary folders and the operations commands against the platform the global setup starts.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["cli/test/**/*.test.ts"],
+    environment: "node",
+    globalSetup: ["./cli/test/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // the operations tests share one platform; the offline ones are CPU-bound builds
+    fileParallelism: false,
+  },
+});
