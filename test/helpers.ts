@@ -2,7 +2,7 @@
 
 import { env, SELF } from "cloudflare:test";
 import { createPlugin, type PluginManifest } from "@digital-commerce/plugin-sdk";
-import { issueToken, type Role } from "../api/src/auth/index.ts";
+import { issueToken, type Role, type TokenScope } from "../api/src/auth/index.ts";
 import { registerPlugin } from "../api/src/registry/index.ts";
 import { publishPlugin } from "../api/src/sandbox/index.ts";
 import { createTenant } from "../api/src/tenants/index.ts";
@@ -52,7 +52,10 @@ export function client(token?: string) {
 
 export type Client = ReturnType<typeof client>;
 
-/** A fresh tenant with one token per role; `api` calls as its admin. */
+/**
+ * A fresh tenant with one token per role; `api` calls as its admin. None of these tokens has a
+ * scope: `withScopes` issues one that has (`publisher()`: an admin that may publish plugins).
+ */
 export async function givenTenant() {
   const slug = unique("store");
   const tenant = await createTenant(env.DB, { slug, name: `Store ${slug}` });
@@ -61,7 +64,18 @@ export async function givenTenant() {
     admin: await issueToken(env.DB, tenant.id, "admin", "test-admin"),
     viewer: await issueToken(env.DB, tenant.id, "viewer", "test-viewer"),
   };
-  return { tenant, tokens, api: client(tokens.admin), as: (role: Role) => client(tokens[role]) };
+  const withScopes = async (scopes: TokenScope[], role: Role = "admin") => {
+    const token = await issueToken(env.DB, tenant.id, role, `test-${role}-${scopes.join("-")}`, scopes);
+    return { token, api: client(token) };
+  };
+  return {
+    tenant,
+    tokens,
+    api: client(tokens.admin),
+    as: (role: Role) => client(tokens[role]),
+    withScopes,
+    publisher: (role: Role = "admin") => withScopes(["plugins:publish"], role),
+  };
 }
 
 /** Registers a plugin with a unique slug built by `build`, and returns its manifest. */

@@ -2,7 +2,7 @@
 
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { pipelineAdmin, pluginsAdmin } from "./admin/index.ts";
+import { accountAdmin, hookRunsAdmin, pipelineAdmin, pluginsAdmin } from "./admin/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { authenticate } from "./auth/index.ts";
 import { commerceApi } from "./commerce/index.ts";
@@ -23,6 +23,8 @@ export function createApp() {
   app.route("/api/admin/plugins", pluginsAdmin);
   app.route("/api/admin/webhooks", webhooksAdmin);
   app.route("/api/admin", pipelineAdmin);
+  app.route("/api/admin", hookRunsAdmin);
+  app.route("/api/admin", accountAdmin);
   app.route("/api/commerce", commerceApi);
   app.route("/", pluginApi);
 

@@ -12,13 +12,28 @@ const sql = (value) => (value === null ? "NULL" : `'${String(value).replaceAll("
 /** The R2 key of a bundle: the same scheme as the API Worker's sandbox/bundles.ts. */
 export const bundleKey = (slug, version, hash) => `bundles/${slug}/${version}/${hash}.js`;
 
-/** SQL that makes the demo tenant, replaces its demo tokens, and registers (or refreshes) each plugin bundle. */
-export function seedSql({ token, bundles }) {
+/**
+ * SQL that makes `tenant` (unless it exists) and replaces its owner token called `tokenName` with `token`,
+ * which has `scopes` beyond the owner role (api/src/auth/tokens.ts).
+ */
+function tenantSql(tenant, token, tokenName, scopes = []) {
   const hash = createHash("sha256").update(token).digest("hex");
+  return [
+    `INSERT INTO tenants (id, slug, name) VALUES (${sql(tenant.id)}, ${sql(tenant.slug)}, ${sql(tenant.name)}) ON CONFLICT(id) DO NOTHING;`,
+    `DELETE FROM api_tokens WHERE tenant_id = ${sql(tenant.id)} AND name = ${sql(tokenName)};`,
+    `INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, scopes) VALUES (${sql(`tok_${randomBytes(8).toString("hex")}`)}, ${sql(tenant.id)}, ${sql(tokenName)}, 'owner', ${sql(hash)}, ${sql(JSON.stringify(scopes))});`,
+  ];
+}
+
+/**
+ * SQL that makes the demo tenant, replaces its demo tokens, and registers (or refreshes) each plugin bundle;
+ * `tenants` (`{ id, slug, name, token }`, for the benchmarks) are made the same way, each with an owner token.
+ */
+export function seedSql({ token, bundles, tenants = [] }) {
   const lines = [
-    `INSERT INTO tenants (id, slug, name) VALUES (${sql(DEMO_TENANT.id)}, ${sql(DEMO_TENANT.slug)}, ${sql(DEMO_TENANT.name)}) ON CONFLICT(id) DO NOTHING;`,
-    `DELETE FROM api_tokens WHERE tenant_id = ${sql(DEMO_TENANT.id)} AND name = 'demo-owner';`,
-    `INSERT INTO api_tokens (id, tenant_id, name, role, token_hash) VALUES (${sql(`tok_${randomBytes(8).toString("hex")}`)}, ${sql(DEMO_TENANT.id)}, 'demo-owner', 'owner', ${sql(hash)});`,
+    // so `npm run dev` users can publish their plugins (admin-cli publish) to the local catalogue
+    ...tenantSql(DEMO_TENANT, token, "demo-owner", ["plugins:publish"]),
+    ...tenants.flatMap((t) => tenantSql(t, t.token, `${t.slug}-owner`)),
   ];
   for (const { manifest: m, hash } of bundles) {
     // in development a plugin's folder is the truth, so a changed plugin replaces the registered one

@@ -179,6 +179,7 @@ describe("API description", () => {
         "GET /api/admin/plugins/{slug}/dependencies",
         "GET /api/admin/plugins/{slug}/health",
         "GET /api/admin/plugins/graph/dependencies",
+        "POST /api/admin/plugins",
       ].sort(),
     );
     // the pipeline's, the webhooks' and the commerce API's routes are described too
@@ -188,6 +189,8 @@ describe("API description", () => {
         "GET /api/admin/events/{id}",
         "GET /api/admin/dead-letters",
         "POST /api/admin/dead-letters/{id}/replay",
+        "POST /api/admin/hooks/{hook}/run",
+        "GET /api/admin/whoami",
         "POST /api/admin/webhooks",
         "POST /api/commerce/payments",
       ]),

@@ -1,3 +1,8 @@
-/** The admin API: plugin management, and the hook pipeline's traces and dead letters, for the calling token's tenant. */
+/**
+ * The admin API: plugin management (publishing too), the hook pipeline's traces, dead letters and
+ * hook dry runs, and who the calling token is, for the calling token's tenant.
+ */
+export { accountAdmin } from "./account.ts";
+export { hookRunsAdmin } from "./hook-runs.ts";
 export { pipelineAdmin } from "./pipeline.ts";
 export { pluginsAdmin } from "./plugins.ts";

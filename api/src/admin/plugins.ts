@@ -1,8 +1,9 @@
 /** Handlers of /api/admin/plugins: every route reads or changes the calling token's tenant only. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.ts";
-import { requireRole } from "../auth/index.ts";
+import { requireRole, requireScope } from "../auth/index.ts";
 import { forgetSubscribers } from "../hooks/index.ts";
 import { sandboxDepsOf, validationHook } from "../http/index.ts";
 import {
@@ -10,6 +11,10 @@ import {
   deactivatePlugin,
   getConfig,
   installPlugin,
+  planActivate,
+  planDeactivate,
+  planInstall,
+  planUninstall,
   readSnapshot,
   type TenantScope,
   uninstallPlugin,
@@ -17,6 +22,7 @@ import {
   versionsIn,
 } from "../lifecycle/index.ts";
 import { callStats } from "../sandbox/index.ts";
+import { bundleTooLarge, MAX_PUBLISH_BODY_BYTES, publishVersion } from "./publish.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
 import * as routes from "./routes.ts";
 import { installedRow } from "./schemas.ts";
@@ -51,6 +57,19 @@ pluginsAdmin.on(["POST", "PUT", "DELETE"], "*", requireRole("admin"), async (c, 
     forgetSubscribers(c.get("principal").tenantId);
   }
 });
+
+/** Publishing reaches past the tenant, to the catalogue every tenant shares: it needs a scope, not just a role. */
+pluginsAdmin.on(
+  "POST",
+  "/",
+  requireScope("plugins:publish", "Publishing adds a plugin version to the catalogue every tenant sees"),
+  bodyLimit({
+    maxSize: MAX_PUBLISH_BODY_BYTES,
+    onError: () => {
+      throw bundleTooLarge();
+    },
+  }),
+);
 
 /** A read view of the calling tenant, from the read cache unless the client asks for a fresh one. */
 function view<T>(c: Context<AppEnv>, name: string, load: (tenantId: string) => Promise<T>): Promise<T> {
@@ -111,14 +130,26 @@ async function installationAfter(c: Context<AppEnv>, slug: string) {
   return p ? installationViewOf(p) : null;
 }
 
+pluginsAdmin.openapi(routes.publish, async (c) => {
+  const published = await publishVersion(c.env, c.req.valid("json"));
+  c.get("log").info(
+    { plugin: published.slug, version: published.version, created: published.created },
+    "plugin published",
+  );
+  return published.created ? c.json(published, 201) : c.json(published, 200);
+});
+
+// A dry run is the transition's plan without its commit: planned from the same read, refused the same way.
+
 pluginsAdmin.openapi(routes.install, async (c) => {
   const { slug } = c.req.valid("param");
   const body = c.req.valid("json") ?? { install_dependencies: true };
-  const installed = await installPlugin(scopeOf(c), slug, {
-    version: body.version,
-    config: body.config,
-    installDependencies: body.install_dependencies,
-  });
+  const options = { version: body.version, config: body.config, installDependencies: body.install_dependencies };
+  if (c.req.valid("query").dry_run) {
+    const plan = await planInstall(scopeOf(c), slug, options);
+    return c.json({ dry_run: true as const, installed: plan.result }, 200);
+  }
+  const installed = await installPlugin(scopeOf(c), slug, options);
   const plugin = await installationAfter(c, slug);
   if (!plugin) throw new Error(`${slug} vanished right after its install committed`);
   return c.json({ plugin, installed }, 201);
@@ -126,19 +157,36 @@ pluginsAdmin.openapi(routes.install, async (c) => {
 
 pluginsAdmin.openapi(routes.activate, async (c) => {
   const { slug } = c.req.valid("param");
-  const changed = await activatePlugin(scopeOf(c), slug, { cascade: c.req.valid("query").cascade });
+  const { cascade, dry_run } = c.req.valid("query");
+  if (dry_run)
+    return c.json({ dry_run: true as const, changed: (await planActivate(scopeOf(c), slug, { cascade })).result }, 200);
+  const changed = await activatePlugin(scopeOf(c), slug, { cascade });
   return c.json({ plugin: await installationAfter(c, slug), changed }, 200);
 });
 
 pluginsAdmin.openapi(routes.deactivate, async (c) => {
   const { slug } = c.req.valid("param");
-  const changed = await deactivatePlugin(scopeOf(c), slug, { cascade: c.req.valid("query").cascade });
+  const { cascade, dry_run } = c.req.valid("query");
+  if (dry_run) {
+    return c.json(
+      { dry_run: true as const, changed: (await planDeactivate(scopeOf(c), slug, { cascade })).result },
+      200,
+    );
+  }
+  const changed = await deactivatePlugin(scopeOf(c), slug, { cascade });
   return c.json({ plugin: await installationAfter(c, slug), changed }, 200);
 });
 
 pluginsAdmin.openapi(routes.uninstall, async (c) => {
   const { slug } = c.req.valid("param");
-  const changed = await uninstallPlugin(scopeOf(c), slug, { cascade: c.req.valid("query").cascade });
+  const { cascade, dry_run } = c.req.valid("query");
+  if (dry_run) {
+    return c.json(
+      { dry_run: true as const, changed: (await planUninstall(scopeOf(c), slug, { cascade })).result },
+      200,
+    );
+  }
+  const changed = await uninstallPlugin(scopeOf(c), slug, { cascade });
   return c.json({ plugin: null, changed }, 200);
 });
 

@@ -7,13 +7,18 @@ import {
   configBody,
   configView,
   dependenciesView,
+  dryRunQuery,
   graphView,
   healthView,
   installationView,
   installBody,
+  installPlan,
   installResult,
   pluginDetails,
+  publishBody,
+  publishResult,
   slugParam,
+  transitionPlan,
   transitionResult,
 } from "./schemas.ts";
 
@@ -21,7 +26,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,
 });
-const errors = (...statuses: (400 | 404 | 409 | 422)[]) =>
+const errors = (...statuses: (400 | 404 | 409 | 413 | 422)[]) =>
   Object.fromEntries(
     [401, 403, ...statuses].map((s) => [
       s,
@@ -33,6 +38,7 @@ const errors = (...statuses: (400 | 404 | 409 | 422)[]) =>
           403: "Role too low",
           404: "Unknown plugin",
           409: "Illegal transition or dependency problem",
+          413: "Bundle too large",
           422: "Invalid configuration",
         }[s] ?? "Error",
       ),
@@ -87,17 +93,48 @@ export const getDetails = createRoute({
   },
 });
 
+export const publish = createRoute({
+  method: "post",
+  path: "/",
+  tags,
+  security,
+  summary: "Publish a plugin version",
+  description:
+    "Adds a plugin version (manifest and bundle, as bundlePlugin builds them) to the catalogue every tenant sees, so it needs a token with the plugins:publish scope as well as the admin role. Publishing the same content again answers 200 with created: false; a published version never changes, so different content under it is refused (409 VERSION_EXISTS): bump the version.",
+  request: { body: { content: { "application/json": { schema: publishBody } }, required: true } },
+  responses: {
+    201: json(publishResult, "Published"),
+    200: json(publishResult, "Exactly this version was published already"),
+    ...errors(400, 409, 413),
+    403: json(errorBodySchema, "Role too low, or the token lacks the plugins:publish scope"),
+    409: json(errorBodySchema, "This version is published already with other contents (VERSION_EXISTS)"),
+    422: json(errorBodySchema, "The manifest does not validate (INVALID_MANIFEST, each problem with its path)"),
+  },
+});
+
+const dryRunNote =
+  " With dry_run=true it only plans: 200 with what it would change, the same refusals, nothing changed.";
+
 export const install = createRoute({
   method: "post",
   path: "/{slug}/install",
   tags,
   security,
   summary: "Install plugin",
-  description:
-    "Resolves dependencies and installs the plugin with any missing dependencies, granting their declared permissions.",
-  request: { params: slugParam, body: { content: { "application/json": { schema: installBody } }, required: false } },
-  responses: { 201: json(installResult, "Installed"), ...errors(400, 404, 409, 422) },
+  description: `Resolves dependencies and installs the plugin with any missing dependencies, granting their declared permissions.${dryRunNote}`,
+  request: {
+    params: slugParam,
+    query: dryRunQuery,
+    body: { content: { "application/json": { schema: installBody } }, required: false },
+  },
+  responses: {
+    201: json(installResult, "Installed"),
+    200: json(installPlan, "Dry run: what the install would install"),
+    ...errors(400, 404, 409, 422),
+  },
 });
+
+const transitionAnswer = z.union([transitionResult, transitionPlan]);
 
 const transition = (path: "activate" | "deactivate", summary: string) =>
   createRoute({
@@ -106,8 +143,9 @@ const transition = (path: "activate" | "deactivate", summary: string) =>
     tags,
     security,
     summary,
+    description: dryRunNote.trim(),
     request: { params: slugParam, query: cascadeQuery },
-    responses: { 200: json(transitionResult, "Done"), ...errors(400, 404, 409, 422) },
+    responses: { 200: json(transitionAnswer, "Done, or the dry run's plan"), ...errors(400, 404, 409, 422) },
   });
 
 export const activate = transition("activate", "Activate plugin");
@@ -119,8 +157,9 @@ export const uninstall = createRoute({
   tags,
   security,
   summary: "Uninstall plugin",
+  description: dryRunNote.trim(),
   request: { params: slugParam, query: cascadeQuery },
-  responses: { 200: json(transitionResult, "Uninstalled"), ...errors(400, 404, 409) },
+  responses: { 200: json(transitionAnswer, "Uninstalled, or the dry run's plan"), ...errors(400, 404, 409) },
 });
 
 export const putConfig = createRoute({

@@ -1,6 +1,7 @@
 /** Request and response shapes of the admin API: the OpenAPI document is generated from these. */
 import { permissionsSchema, pluginCategory, pluginManifestSchema } from "@digital-commerce/plugin-sdk";
 import { z } from "@hono/zod-openapi";
+import { chainTraceSchema, traceStepSchema } from "../hooks/index.ts";
 import { pluginState } from "../registry/index.ts";
 import { callStatsSchema } from "../sandbox/index.ts";
 
@@ -8,12 +9,22 @@ export const slugParam = z.object({
   slug: z.string().openapi({ param: { name: "slug", in: "path" }, example: "stripe-gateway" }),
 });
 
-export const cascadeQuery = z.object({
-  cascade: z
+const flag = (description: string) =>
+  z
     .enum(["true", "false"])
     .optional()
     .transform((v) => v === "true")
-    .openapi({ description: "Apply the change to dependencies (activate) or dependents (deactivate, uninstall) too." }),
+    .openapi({ description });
+
+const dryRunFlag = flag(
+  "Plan only: answer what the call would change, refusing exactly as it would, and change nothing (no plugin code runs).",
+);
+
+export const dryRunQuery = z.object({ dry_run: dryRunFlag });
+
+export const cascadeQuery = z.object({
+  cascade: flag("Apply the change to dependencies (activate) or dependents (deactivate, uninstall) too."),
+  dry_run: dryRunFlag,
 });
 
 export const installBody = z
@@ -33,6 +44,31 @@ export const installBody = z
   })
   .strict()
   .openapi("InstallRequest");
+
+export const publishBody = z
+  .object({
+    manifest: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "The plugin manifest, as bundlePlugin returns it; checked against the SDK's schema (422 INVALID_MANIFEST lists each problem with its path).",
+    }),
+    code: z.string().min(1).openapi({
+      description:
+        "The bundle, one ES module, as bundlePlugin returns it; at most 5 MB. The platform computes its SHA-256.",
+    }),
+  })
+  .strict()
+  .openapi("PublishRequest");
+
+export const publishResult = z
+  .object({
+    slug: z.string(),
+    version: z.string(),
+    hash: z.string().openapi({ description: "SHA-256 of the bundle, hex." }),
+    created: z
+      .boolean()
+      .openapi({ description: "False when exactly this manifest and bundle were published already." }),
+  })
+  .openapi("PublishResult");
 
 export const configBody = z.record(z.string(), z.unknown()).openapi("PluginConfigInput", {
   description: 'The whole configuration. Send "********" for a sensitive setting to keep its stored value.',
@@ -89,14 +125,27 @@ export const transitionResult = z
   })
   .openapi("TransitionResult");
 
+const installedEntry = z
+  .object({ slug: z.string(), version: z.string(), as_dependency: z.boolean(), permissions: permissionsSchema })
+  .openapi("InstalledEntry");
+
 export const installResult = z
-  .object({
-    plugin: installationView,
-    installed: z.array(
-      z.object({ slug: z.string(), version: z.string(), as_dependency: z.boolean(), permissions: permissionsSchema }),
-    ),
-  })
+  .object({ plugin: installationView, installed: z.array(installedEntry) })
   .openapi("InstallResult");
+
+export const installPlan = z
+  .object({
+    dry_run: z.literal(true),
+    installed: z.array(installedEntry).openapi({ description: "What the install would install, dependencies first." }),
+  })
+  .openapi("InstallPlan");
+
+export const transitionPlan = z
+  .object({
+    dry_run: z.literal(true),
+    changed: z.array(z.string()).openapi({ description: "Every plugin the transition would change, in order." }),
+  })
+  .openapi("TransitionPlan");
 
 export const configView = z
   .object({
@@ -183,3 +232,54 @@ export const installedRow = z.object({
   installed_at: z.string(),
   updated_at: z.string(),
 });
+
+export const hookParam = z.object({
+  hook: z.string().openapi({ param: { name: "hook", in: "path" }, example: "before_product_create" }),
+});
+
+export const hookRunBody = z
+  .object({
+    payload: z.unknown().openapi({
+      description: "The hook's payload, checked against the hook's schema in the catalogue (400 names each field).",
+      example: { product: { title: "Mug", price: 12, currency: "USD" } },
+    }),
+  })
+  .strict()
+  .openapi("HookRunRequest");
+
+export const beforeHookRun = z
+  .object({
+    hook: z.string(),
+    kind: z.literal("before"),
+    outcome: chainTraceSchema.shape.outcome,
+    duration_ms: z.number(),
+    payload: z.unknown().openapi({ description: "What the chain left: the payload the operation would go on with." }),
+    steps: z.array(
+      traceStepSchema.extend({
+        output: z.unknown().openapi({ description: "The payload after this step." }),
+      }),
+    ),
+  })
+  .openapi("BeforeHookRun");
+
+export const notificationHookRun = z
+  .object({
+    hook: z.string(),
+    kind: z.literal("notification"),
+    duration_ms: z.number(),
+    steps: z.array(
+      z.object({
+        plugin: z.string(),
+        version: z.string(),
+        handler: z.string(),
+        priority: z.number().int(),
+        outcome: z.enum(["succeeded", "failed", "timeout"]),
+        duration_ms: z.number(),
+        error: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi("NotificationHookRun");
+
+export const hookRunResult = z.discriminatedUnion("kind", [beforeHookRun, notificationHookRun]);
+export type HookRunResult = z.infer<typeof hookRunResult>;

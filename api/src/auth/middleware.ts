@@ -1,8 +1,8 @@
-/** Hono middleware: resolve the bearer token to a principal, and require a role for writes. */
+/** Hono middleware: resolve the bearer token to a principal, and require a role for writes or a scope. */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { AuthError } from "./errors.ts";
-import { findPrincipal, type Role } from "./tokens.ts";
+import { findPrincipal, type Role, type TokenScope } from "./tokens.ts";
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
@@ -28,6 +28,21 @@ export function requireRole(minimum: Role) {
         required: minimum,
         role,
       });
+    }
+    await next();
+  });
+}
+
+/** Needs the token to carry `scope` (see tokenScopes), whatever its role; `why` says what the scope guards. */
+export function requireScope(scope: TokenScope, why: string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const { scopes } = c.get("principal");
+    if (!scopes.includes(scope)) {
+      throw new AuthError(
+        "FORBIDDEN",
+        `${why}, so it needs a token with the ${scope} scope; this token has ${scopes.length > 0 ? scopes.join(", ") : "no scopes"}. Ask the platform operator for one.`,
+        { required_scope: scope, scopes },
+      );
     }
     await next();
   });

@@ -5,6 +5,15 @@ export const roles = ["owner", "admin", "viewer"] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
+/**
+ * Rights a token has beyond its role. A role is about the token's own tenant; a scope grants
+ * something that reaches past it: `plugins:publish` adds versions to the catalogue every
+ * tenant sees, so no tenant admin has it unless it was issued with it.
+ */
+export const tokenScopes = ["plugins:publish"] as const;
+export const tokenScopeSchema = z.enum(tokenScopes);
+export type TokenScope = z.infer<typeof tokenScopeSchema>;
+
 const TOKEN_PREFIX = "dcp_";
 
 export function generateToken(): string {
@@ -28,9 +37,12 @@ export const principalSchema = z.object({
   tokenId: z.string(),
   tenantId: z.string(),
   tenantSlug: z.string(),
+  tenantName: z.string(),
   role: roleSchema,
+  // stored as a JSON array; a scope this version does not know is kept, and grants nothing
+  scopes: z.string().transform((text) => z.array(z.string()).parse(JSON.parse(text))),
 });
-/** Who is calling: the token's tenant and role. Every admin query is scoped by `tenantId`. */
+/** Who is calling: the token's tenant, role and scopes. Every admin query is scoped by `tenantId`. */
 export type Principal = z.infer<typeof principalSchema>;
 
 /**
@@ -60,7 +72,8 @@ export async function findPrincipal(db: D1Database, token: string): Promise<Prin
 async function lookupPrincipal(db: D1Database, hash: string): Promise<Principal | null> {
   const row = await db
     .prepare(
-      `SELECT t.id AS tokenId, t.tenant_id AS tenantId, n.slug AS tenantSlug, t.role AS role
+      `SELECT t.id AS tokenId, t.tenant_id AS tenantId, n.slug AS tenantSlug, n.name AS tenantName, t.role AS role,
+              t.scopes AS scopes
          FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id
         WHERE t.token_hash = ?`,
     )
@@ -69,12 +82,18 @@ async function lookupPrincipal(db: D1Database, hash: string): Promise<Principal 
   return row === null ? null : principalSchema.parse(row);
 }
 
-/** Creates a token for a tenant and returns it in clear: the only time it is seen. */
-export async function issueToken(db: D1Database, tenantId: string, role: Role, name: string): Promise<string> {
+/** Creates a token for a tenant, with `scopes` beyond its role, and returns it in clear: the only time it is seen. */
+export async function issueToken(
+  db: D1Database,
+  tenantId: string,
+  role: Role,
+  name: string,
+  scopes: readonly TokenScope[] = [],
+): Promise<string> {
   const token = generateToken();
   await db
-    .prepare("INSERT INTO api_tokens (id, tenant_id, name, role, token_hash) VALUES (?, ?, ?, ?, ?)")
-    .bind(crypto.randomUUID(), tenantId, name, role, await hashToken(token))
+    .prepare("INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, scopes) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(crypto.randomUUID(), tenantId, name, role, await hashToken(token), JSON.stringify([...new Set(scopes)]))
     .run();
   return token;
 }

@@ -29,6 +29,13 @@ export const DEFAULT_CHAIN_BUDGET_MS = 5_000;
 export interface ChainResult<H extends HookName> {
   payload: HookPayload<H>;
   trace: ChainTrace;
+  /** The payload after each step, index for index with `trace.steps` (kept out of the stored trace: payloads may be large). */
+  outputs: unknown[];
+}
+
+export interface ChainOptions {
+  /** Store the trace under the run's trace id (default); a dry run does not. */
+  record?: boolean;
 }
 
 class InvalidResult extends Error {}
@@ -139,17 +146,20 @@ export async function traceBeforeHooks<H extends HookName>(
   run: HookRun,
   hook: H,
   payload: HookPayload<H>,
+  options: ChainOptions = {},
 ): Promise<ChainResult<H> & { stop?: HookError }> {
   if (!isHookName(hook)) throw new HookError("UNKNOWN_HOOK", `unknown hook "${String(hook)}"`);
   const subscriptions = await subscribersOf(run.deps.env, run.tenantId, hook);
   const budget = budgetOf(run);
   const started = performance.now();
   const steps: TraceStep[] = [];
+  const outputs: unknown[] = [];
   let current: unknown = payload;
   let stop: HookError | undefined;
   for (const subscription of subscriptions) {
     const result = await runStep(run, hook, subscription, current, budget - (performance.now() - started));
     steps.push(result.step);
+    outputs.push(result.payload);
     current = result.payload;
     if (result.stop) {
       stop = result.stop;
@@ -163,7 +173,7 @@ export async function traceBeforeHooks<H extends HookName>(
     duration_ms: Math.round((performance.now() - started) * 100) / 100,
     steps,
   };
-  if (steps.length > 0) {
+  if (steps.length > 0 && options.record !== false) {
     const seq = nextSeq(run);
     run.deps.waitUntil(
       recordChain(run.deps.env.DB, run.tenantId, seq, trace).catch((e: unknown) =>
@@ -171,7 +181,7 @@ export async function traceBeforeHooks<H extends HookName>(
       ),
     );
   }
-  return { payload: current as HookPayload<H>, trace, ...(stop ? { stop } : {}) };
+  return { payload: current as HookPayload<H>, trace, outputs, ...(stop ? { stop } : {}) };
 }
 
 /**

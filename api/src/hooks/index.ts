@@ -4,6 +4,7 @@
  * to the outbox with the change and delivered by the consumer Worker through Queues.
  */
 export {
+  type ChainOptions,
   type ChainResult,
   DEFAULT_CHAIN_BUDGET_MS,
   type HookRun,

@@ -6,7 +6,7 @@
 import { assertComplete } from "../config/index.ts";
 import { topologicalOrder } from "../resolver/index.ts";
 import { runCallbacks } from "./callbacks.ts";
-import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
+import { setState, type TenantScope, TransitionBatch, type TransitionPlan } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
 import { callbackStep, type InstalledPlugin, installedDependencies, readInstalled } from "./snapshot.ts";
 
@@ -15,6 +15,15 @@ export async function activatePlugin(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<string[]> {
+  return (await planActivate(scope, slug, options)).commit();
+}
+
+/** The plugins an activation would activate, dependencies first; refuses as `activatePlugin` does. */
+export async function planActivate(
+  scope: TenantScope,
+  slug: string,
+  options: { cascade?: boolean } = {},
+): Promise<TransitionPlan<string[]>> {
   const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
   if (plugin.state === "active")
     throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is already active.`, { slug, state: "active" });
@@ -36,16 +45,21 @@ export async function activatePlugin(
   );
   const plugins = order.map((s) => snapshot.installed.get(s)).filter((p): p is InstalledPlugin => p !== undefined);
   for (const p of plugins) assertComplete(p.manifest.settings_schema, p.config, p.slug);
-  await runCallbacks(scope, plugins.map(callbackStep), "onActivate");
-  const batch = new TransitionBatch(scope);
-  for (const p of plugins) {
-    const s = p.slug;
-    batch
-      .expect(s, p.state)
-      .write(setState(scope, s, "active"))
-      .emit("plugin_activated", s, { plugin: { slug: s, version: p.version }, tenant_id: scope.tenantId });
-  }
-  await batch.commit();
-  scope.log.info({ plugin: slug, activated: order }, "plugin activated");
-  return order;
+  return {
+    result: order,
+    commit: async () => {
+      await runCallbacks(scope, plugins.map(callbackStep), "onActivate");
+      const batch = new TransitionBatch(scope);
+      for (const p of plugins) {
+        const s = p.slug;
+        batch
+          .expect(s, p.state)
+          .write(setState(scope, s, "active"))
+          .emit("plugin_activated", s, { plugin: { slug: s, version: p.version }, tenant_id: scope.tenantId });
+      }
+      await batch.commit();
+      scope.log.info({ plugin: slug, activated: order }, "plugin activated");
+      return order;
+    },
+  };
 }

@@ -1,5 +1,7 @@
 /**
- * Commits a planned transition as one D1 batch (a transaction): guards first,
+ * Planned transitions and their commit. Planning reads and checks only, so a dry
+ * run is the plan without its commit, and refuses exactly what the commit would.
+ * A commit runs the plugins' lifecycle callbacks, then writes one D1 batch (a transaction): guards first,
  * then the writes and the outbox events. A guard inserts 0 into
  * transition_guards when a state the plan relied on has changed since it was
  * read; the CHECK constraint then fails and the whole batch rolls back.
@@ -19,6 +21,12 @@ export interface TenantScope {
   log: Logger;
   /** Runs plugin code (lifecycle callbacks); absent, no plugin code runs. */
   sandbox?: SandboxDeps;
+}
+
+/** A transition planned from one read: what it will do (`result`), and `commit()`, which does it and answers the same. */
+export interface TransitionPlan<T> {
+  result: T;
+  commit(): Promise<T>;
 }
 
 export class TransitionBatch {

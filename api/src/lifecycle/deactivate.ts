@@ -5,7 +5,7 @@
  */
 
 import { destroyPluginData, runCallbacks } from "./callbacks.ts";
-import { setState, type TenantScope, TransitionBatch } from "./commit.ts";
+import { setState, type TenantScope, TransitionBatch, type TransitionPlan } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
 import { callbackStep, installedDependents, readInstalled } from "./snapshot.ts";
 
@@ -16,6 +16,15 @@ export async function deactivatePlugin(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<string[]> {
+  return (await planDeactivate(scope, slug, options)).commit();
+}
+
+/** The plugins a deactivation would deactivate, dependents first; refuses as `deactivatePlugin` does. */
+export async function planDeactivate(
+  scope: TenantScope,
+  slug: string,
+  options: { cascade?: boolean } = {},
+): Promise<TransitionPlan<string[]>> {
   const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
   if (plugin.state !== "active") {
     throw new LifecycleError(
@@ -37,12 +46,17 @@ export async function deactivatePlugin(
     );
   }
   const order = [...active.map((p) => p.slug), slug];
-  await runCallbacks(scope, [...active, plugin].map(callbackStep), "onDeactivate");
-  const batch = new TransitionBatch(scope);
-  for (const s of order) batch.expect(s, "active").write(setState(scope, s, "inactive"));
-  await batch.commit();
-  scope.log.info({ plugin: slug, deactivated: order }, "plugin deactivated");
-  return order;
+  return {
+    result: order,
+    commit: async () => {
+      await runCallbacks(scope, [...active, plugin].map(callbackStep), "onDeactivate");
+      const batch = new TransitionBatch(scope);
+      for (const s of order) batch.expect(s, "active").write(setState(scope, s, "inactive"));
+      await batch.commit();
+      scope.log.info({ plugin: slug, deactivated: order }, "plugin deactivated");
+      return order;
+    },
+  };
 }
 
 export async function uninstallPlugin(
@@ -50,6 +64,15 @@ export async function uninstallPlugin(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<string[]> {
+  return (await planUninstall(scope, slug, options)).commit();
+}
+
+/** The plugins an uninstall would remove, dependents first; refuses as `uninstallPlugin` does. */
+export async function planUninstall(
+  scope: TenantScope,
+  slug: string,
+  options: { cascade?: boolean } = {},
+): Promise<TransitionPlan<string[]>> {
   const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
   const dependents = installedDependents(snapshot, slug);
   if (!options.cascade) {
@@ -75,17 +98,24 @@ export async function uninstallPlugin(
   }
   const order = [...dependents.map((p) => p.slug), slug];
   const leaving = [...dependents, plugin];
-  await runCallbacks(scope, leaving.map(callbackStep), "onUninstall");
-  const batch = new TransitionBatch(scope);
-  for (const p of leaving) {
-    const s = p.slug;
-    batch
-      .expect(s, p.state)
-      .write(scope.db.prepare("DELETE FROM installations WHERE tenant_id = ? AND slug = ?").bind(scope.tenantId, s));
-  }
-  await batch.commit();
-  const sandbox = scope.sandbox;
-  if (sandbox) for (const s of order) await destroyPluginData(sandbox, scope.tenantId, s);
-  scope.log.info({ plugin: slug, uninstalled: order }, "plugin uninstalled");
-  return order;
+  return {
+    result: order,
+    commit: async () => {
+      await runCallbacks(scope, leaving.map(callbackStep), "onUninstall");
+      const batch = new TransitionBatch(scope);
+      for (const p of leaving) {
+        const s = p.slug;
+        batch
+          .expect(s, p.state)
+          .write(
+            scope.db.prepare("DELETE FROM installations WHERE tenant_id = ? AND slug = ?").bind(scope.tenantId, s),
+          );
+      }
+      await batch.commit();
+      const sandbox = scope.sandbox;
+      if (sandbox) for (const s of order) await destroyPluginData(sandbox, scope.tenantId, s);
+      scope.log.info({ plugin: slug, uninstalled: order }, "plugin uninstalled");
+      return order;
+    },
+  };
 }

@@ -1,13 +1,14 @@
 /**
  * The lifecycle manager: available -> installed -> active <-> inactive -> uninstalled,
- * per tenant, each transition atomic in D1 and announced through the outbox.
+ * per tenant, each transition atomic in D1 and announced through the outbox. Each
+ * transition is a plan (`planInstall`, ...: reads and checks, changes nothing) and its commit.
  */
-export { activatePlugin } from "./activate.ts";
-export type { TenantScope } from "./commit.ts";
+export { activatePlugin, planActivate } from "./activate.ts";
+export type { TenantScope, TransitionPlan } from "./commit.ts";
 export { type ConfigView, getConfig, updateConfig } from "./configure.ts";
-export { deactivatePlugin, uninstallPlugin } from "./deactivate.ts";
+export { deactivatePlugin, planDeactivate, planUninstall, uninstallPlugin } from "./deactivate.ts";
 export { LifecycleError, type LifecycleErrorCode } from "./errors.ts";
-export { type InstalledEntry, type InstallOptions, installPlugin } from "./install.ts";
+export { type InstalledEntry, type InstallOptions, installPlugin, planInstall } from "./install.ts";
 export {
   type InstalledPlugin,
   installedDependencies,

@@ -8,7 +8,7 @@ import { prepareConfig } from "../config/index.ts";
 import { toCatalogue } from "../registry/index.ts";
 import { problemMessage, type ResolutionProblem, resolveDependencies } from "../resolver/index.ts";
 import { type CallbackStep, runCallbacks } from "./callbacks.ts";
-import { now, type TenantScope, TransitionBatch } from "./commit.ts";
+import { now, type TenantScope, TransitionBatch, type TransitionPlan } from "./commit.ts";
 import { LifecycleError, type LifecycleErrorCode } from "./errors.ts";
 import { readSnapshot, versionsIn } from "./snapshot.ts";
 
@@ -38,6 +38,15 @@ export async function installPlugin(
   slug: string,
   options: InstallOptions = {},
 ): Promise<InstalledEntry[]> {
+  return (await planInstall(scope, slug, options)).commit();
+}
+
+/** The install as it would go: every plugin it installs, dependencies first; refuses as `installPlugin` does. */
+export async function planInstall(
+  scope: TenantScope,
+  slug: string,
+  options: InstallOptions = {},
+): Promise<TransitionPlan<InstalledEntry[]>> {
   const snapshot = await readSnapshot(scope.db, scope.tenantId);
   await versionsIn(scope.db, snapshot, slug);
   const already = snapshot.installed.get(slug);
@@ -133,8 +142,13 @@ export async function installPlugin(
       });
     entries.push(entry);
   }
-  await runCallbacks(scope, callbacks, "onInstall");
-  await batch.commit();
-  scope.log.info({ plugin: slug, installed: entries.map((e) => `${e.slug}@${e.version}`) }, "plugin installed");
-  return entries;
+  return {
+    result: entries,
+    commit: async () => {
+      await runCallbacks(scope, callbacks, "onInstall");
+      await batch.commit();
+      scope.log.info({ plugin: slug, installed: entries.map((e) => `${e.slug}@${e.version}`) }, "plugin installed");
+      return entries;
+    },
+  };
 }
