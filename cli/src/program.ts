@@ -54,10 +54,13 @@ export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 }
 
+export const VERSION = "0.1.0";
+
 export function createProgram(): Command {
   const program = new Command("admin-cli")
     .description("Develop and operate Digital Commerce plugins from the terminal.")
-    .version("0.1.0")
+    // `admin-cli --version` is handled in run(), only as the first argument: commander reads a program
+    // option anywhere on the line, so a program --version would swallow `install x --version ^1`
     .addOption(new Option("--json", "machine-readable output: one JSON document on stdout"))
     .addOption(new Option("--no-color", "plain output (also when NO_COLOR is set or stdout is not a terminal)"))
     .addOption(new Option("--url <url>", "the platform's base URL").env("ADMIN_CLI_URL"))
@@ -65,6 +68,7 @@ export function createProgram(): Command {
     .addOption(new Option("--tenant <slug>", "the tenant (store) to act on").env("ADMIN_CLI_TENANT"))
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  program.addHelpText("before", `admin-cli ${VERSION} (--version prints it)\n`);
   program.addHelpText(
     "after",
     examples(
@@ -81,6 +85,10 @@ export function createProgram(): Command {
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function run(argv: string[]): Promise<ExitCode> {
+  if (argv[0] === "-V" || argv[0] === "--version") {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   const program = createProgram();
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -276,10 +276,11 @@ export class PluginBuilder {
    * manifest.category; // "utility"
    */
   build(): PluginManifest {
-    const parsed = pluginManifestSchema.safeParse(this.#input());
+    const input = this.#input();
+    const parsed = pluginManifestSchema.safeParse(input);
     if (!parsed.success || this.#problems.length > 0) {
       const schemaProblems = parsed.success ? [] : problemsOf(parsed.error);
-      throw new ManifestError(this.#fields.slug, [...schemaProblems, ...this.#problems]);
+      throw new ManifestError(this.#fields.slug, [...schemaProblems, ...this.#problems], input);
     }
     return parsed.data;
   }

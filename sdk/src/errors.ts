@@ -15,13 +15,19 @@ export function problemsOf(error: z.ZodError): ManifestProblem[] {
 export class ManifestError extends Error {
   readonly code = "INVALID_MANIFEST" as const;
   readonly problems: ManifestProblem[];
+  /**
+   * The manifest as it was given, before validation, when known (`build()` sets it): tools such as
+   * `admin-cli validate` read the handler paths from it to go on checking an invalid manifest.
+   */
+  readonly input: unknown;
 
-  constructor(subject: string, problems: ManifestProblem[]) {
+  constructor(subject: string, problems: ManifestProblem[], input?: unknown) {
     const lines = problems.map((p) => `  - ${p.path || "(manifest)"}: ${p.message}`);
     super(
       `Invalid plugin manifest for ${subject} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
     );
     this.name = "ManifestError";
     this.problems = problems;
+    this.input = input;
   }
 }

@@ -26,5 +26,5 @@ export function parseManifest(input: unknown): PluginManifest {
   const result = safeParseManifest(input);
   if (result.ok) return result.manifest;
   const slug = typeof input === "object" && input !== null && "slug" in input ? String(input.slug) : "plugin";
-  throw new ManifestError(slug, result.problems);
+  throw new ManifestError(slug, result.problems, input);
 }

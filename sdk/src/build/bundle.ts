@@ -34,10 +34,29 @@ export class BundleError extends Error {
   }
 }
 
+/** How plugin code is built for a Worker Loader isolate (workerd's conditions; node: and cloudflare: left to the runtime). */
+export const ISOLATE_BUILD = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2023",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*", "node:*"],
+} as const satisfies Parameters<typeof build>[0];
+
 const runtimeEntry = resolve(import.meta.dirname, "../runtime/index.ts");
 
-/** Evaluates `manifest.ts` in Node (bundled, so its SDK imports resolve) and validates what it exports. */
-export async function loadManifest(dir: string): Promise<PluginManifest> {
+/**
+ * Evaluates `manifest.ts` in Node (bundled, so its SDK imports resolve) and returns its `manifest`
+ * export unvalidated. A builder's `build()` throws `ManifestError` from here when the manifest is
+ * invalid; the error comes from the bundled copy of the SDK, so test its `code`, not `instanceof`.
+ *
+ * @example
+ * const exported = await evaluateManifest("plugins/stripe-gateway");
+ * const result = safeParseManifest(exported);
+ */
+export async function evaluateManifest(dir: string): Promise<unknown> {
   const file = join(dir, "manifest.ts");
   if (!existsSync(file)) throw new BundleError(dir, [{ file: "manifest.ts", message: "is missing" }]);
   const result = await build({
@@ -55,7 +74,12 @@ export async function loadManifest(dir: string): Promise<PluginManifest> {
   if (mod.manifest === undefined) {
     throw new BundleError(dir, [{ file: "manifest.ts", message: 'does not export "manifest"' }]);
   }
-  return pluginManifestSchema.parse(mod.manifest);
+  return mod.manifest;
+}
+
+/** Evaluates `manifest.ts` in Node (bundled, so its SDK imports resolve) and validates what it exports. */
+export async function loadManifest(dir: string): Promise<PluginManifest> {
+  return pluginManifestSchema.parse(await evaluateManifest(dir));
 }
 
 /** Every module path the manifest names as a handler. */
@@ -117,13 +141,7 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
   try {
     result = await build({
       stdin: { contents: entry, resolveDir: root, sourcefile: "plugin-entry.js", loader: "js" },
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2023",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["cloudflare:*", "node:*"],
+      ...ISOLATE_BUILD,
       write: false,
       metafile: true,
       logLevel: "silent",

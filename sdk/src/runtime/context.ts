@@ -28,7 +28,16 @@ export interface CallContext {
   settle(): Promise<void>;
 }
 
-export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invocation: Invocation): CallContext {
+/**
+ * `egress` is what `context.http` sends requests through: the isolate's global `fetch` (whose only
+ * way out is the platform's egress gate) unless given; the SDK's test context gives its own gate.
+ */
+export function buildContext(
+  env: CapabilityEnv,
+  manifest: PluginManifest,
+  invocation: Invocation,
+  egress?: typeof fetch,
+): CallContext {
   const pending: Promise<unknown>[] = [];
   const listeners = new Map<string, ((data: unknown) => Promise<void>)[]>();
   const context: Partial<PluginContext> = {
@@ -63,9 +72,9 @@ export function buildContext(env: CapabilityEnv, manifest: PluginManifest, invoc
   if (HTTP) {
     // plain fetch: the isolate's only way out is the platform's egress gate, which checks the host
     context.http = {
-      get: (url, options) => fetch(url, { ...options, method: "GET" }),
+      get: (url, options) => (egress ?? fetch)(url, { ...options, method: "GET" }),
       post: (url, data, options) =>
-        fetch(url, {
+        (egress ?? fetch)(url, {
           ...options,
           method: "POST",
           headers: { "content-type": "application/json", ...(options?.headers as Record<string, string> | undefined) },

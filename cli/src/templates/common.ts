@@ -1,0 +1,70 @@
+/** The files every scaffolded plugin gets whatever its category: its README and package.json. */
+import { categoryMethods } from "@digital-commerce/plugin-sdk";
+import type { PluginNames } from "./names.ts";
+import type { CategoryTemplate } from "./template.ts";
+
+const list = (items: string[]) => items.map((item) => `- ${item}`).join("\n");
+
+export function readmeOf(p: PluginNames, template: CategoryTemplate): string {
+  const { readme } = template;
+  const methods = categoryMethods[p.category];
+  const files = Object.keys(template.files).sort();
+  return `# ${p.name}
+
+\`${p.slug}\`, a ${p.category} plugin for the Digital Commerce platform${p.author ? `, by ${p.author}` : ""}.
+
+${readme.summary}
+
+## What it does
+
+${methods.length > 0 ? `Methods (${p.category}): ${methods.map((m) => `\`${m}\``).join(", ")}, in \`plugin.ts\`.\n\n` : ""}Hooks:
+
+${list(readme.hooks)}
+
+Endpoints:
+
+${list(readme.endpoints)}
+
+Settings (\`admin-cli config set ${p.slug} key=value\`):
+
+${list(readme.settings)}
+
+## Files
+
+${list(files.map((f) => `\`${f}\``))}
+
+## Develop
+
+\`\`\`sh
+node --test                          # the tests (plugin.test.ts), Node 22.18 or later
+admin-cli validate .                 # manifest, handler files, plugin.ts, bundle: every problem at once
+admin-cli add-hook after_order_create .   # another hook: a typed handler and its manifest entry
+admin-cli build . --out bundle.json  # the bundle the platform runs
+admin-cli dev .                      # rebuilds and republishes to the local platform on every change
+\`\`\`
+
+Then \`admin-cli publish .\`, \`admin-cli install ${p.slug}\` and \`admin-cli activate ${p.slug}\`.
+
+The tests run against \`createTestContext\` from \`@digital-commerce/plugin-sdk/testing\`: a real plugin
+context in memory (SQLite with the manifest's migrations, cache, storage, events, a logger that
+records its lines, and the egress gate), holding only the capabilities the manifest declares.
+
+## Next
+
+${readme.next}
+`;
+}
+
+export function packageJsonOf(p: PluginNames): string {
+  const pkg = {
+    name: p.slug,
+    private: true,
+    type: "module",
+    description: `${p.name}: a ${p.category} plugin for the Digital Commerce platform`,
+    ...(p.author ? { author: p.author } : {}),
+    scripts: { test: "node --test", validate: "admin-cli validate .", build: "admin-cli build ." },
+    // type stripping of .ts files and node:sqlite (for the SDK's test context)
+    engines: { node: ">=22.18" },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
