@@ -9,10 +9,16 @@ export async function load({ url, headers = {}, connections = 8, duration = 5 })
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-const median = (xs) => {
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** The nearest-rank `p`-th percentile (0 < p <= 100) of `xs`. */
+export const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
 };
 
 /**
@@ -35,10 +41,23 @@ export async function compare(cases, { rounds = 3, ...options } = {}) {
   });
 }
 
-export function table(rows) {
-  const header = ["case", "req/s", "p50 ms", "p99 ms"];
-  const lines = rows.map((r) => [r.name, r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2)]);
+function format(header, lines) {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [fmt(header), ...lines.map(fmt)].join("\n");
+}
+
+export function table(rows) {
+  return format(
+    ["case", "req/s", "p50 ms", "p99 ms"],
+    rows.map((r) => [r.name, r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2)]),
+  );
+}
+
+/** Rows of `{ name, p50, p99 }`: latencies of requests sent one at a time. */
+export function latencyTable(rows) {
+  return format(
+    ["case", "p50 ms", "p99 ms"],
+    rows.map((r) => [r.name, r.p50.toFixed(2), r.p99.toFixed(2)]),
+  );
 }

@@ -74,15 +74,24 @@ export async function prepareLocalState({ persistTo, token = newToken(), extraPl
   return { token, manifests: bundles.map((b) => b.manifest) };
 }
 
-/** Starts the API and consumer Workers in one wrangler process. */
-export function startPlatform({ port, persistTo, extraArgs = [], stdio = "inherit" }) {
+/**
+ * Starts the API and consumer Workers in one wrangler process. `consumerConfig` replaces
+ * consumers/wrangler.toml (a benchmark's variant of its settings: `--var` reaches only the first Worker).
+ */
+export function startPlatform({
+  port,
+  persistTo,
+  extraArgs = [],
+  stdio = "inherit",
+  consumerConfig = "consumers/wrangler.toml",
+}) {
   return wranglerSpawn(
     [
       "dev",
       "-c",
       "wrangler.toml",
       "-c",
-      "consumers/wrangler.toml",
+      consumerConfig,
       "--ip",
       "127.0.0.1",
       "--port",

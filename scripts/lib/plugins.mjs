@@ -5,15 +5,16 @@ import { bundlePlugin } from "../../sdk/src/build/index.ts";
 
 export const root = new URL("../..", import.meta.url).pathname;
 
-export function pluginDirs() {
-  const dir = join(root, "plugins");
+/** The plugin folders (those with a manifest.ts) under `parent`, plugins/ by default. */
+export function pluginDirs(parent = "plugins") {
+  const dir = join(root, parent);
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "manifest.ts")))
     .map((e) => join(dir, e.name))
     .sort();
 }
 
-/** `{ manifest, code, hash }` of every plugin under plugins/. */
-export async function bundlePlugins() {
-  return Promise.all(pluginDirs().map((dir) => bundlePlugin(dir)));
+/** `{ manifest, code, hash }` of every plugin under plugins/, or of each folder in `dirs`. */
+export async function bundlePlugins(dirs = pluginDirs()) {
+  return Promise.all(dirs.map((dir) => bundlePlugin(dir)));
 }

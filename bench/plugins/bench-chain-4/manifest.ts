@@ -1,0 +1,7 @@
+/** Step 4 of the 5-step before_product_create chain the hook benchmark measures (bench/hooks.mjs). */
+import { createPlugin } from "@digital-commerce/plugin-sdk";
+
+export const manifest = createPlugin("Bench chain step 4", "bench-chain-4")
+  .version("1.0.0")
+  .hook("before_product_create", "src/step.ts", 40)
+  .build();

@@ -1,0 +1,7 @@
+/** Step 5 of the 5-step before_product_create chain the hook benchmark measures (bench/hooks.mjs). */
+import { createPlugin } from "@digital-commerce/plugin-sdk";
+
+export const manifest = createPlugin("Bench chain step 5", "bench-chain-5")
+  .version("1.0.0")
+  .hook("before_product_create", "src/step.ts", 50)
+  .build();

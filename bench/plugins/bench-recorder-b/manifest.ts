@@ -1,0 +1,4 @@
+/** A subscriber of after_product_create for the end-to-end benchmark (bench/hooks.mjs); see ../shared/recorder-manifest.ts. */
+import { recorderManifest } from "../shared/recorder-manifest.ts";
+
+export const manifest = recorderManifest("Bench recorder b", "bench-recorder-b");
