@@ -25,6 +25,7 @@ export default defineConfig({
         // the consumer Worker's queues, consumed by test/worker.ts; short batch timeouts keep tests quick
         queueProducers: {
           HOOK_EVENTS: "hook-events",
+          HOOK_EVENTS_BULK: "hook-events-bulk",
           WEBHOOK_DELIVERIES: "webhook-deliveries",
           ANALYTICS_EVENTS: "analytics-events",
           HOOK_EVENTS_DLQ: "hook-events-dlq",
@@ -33,6 +34,12 @@ export default defineConfig({
         },
         queueConsumers: {
           "hook-events": {
+            maxBatchSize: 100,
+            maxBatchTimeout: 0.05,
+            maxRetries: 100,
+            deadLetterQueue: "hook-events-dlq",
+          },
+          "hook-events-bulk": {
             maxBatchSize: 100,
             maxBatchTimeout: 0.05,
             maxRetries: 100,

@@ -67,13 +67,13 @@ try {
   await afterHooksEndToEnd({
     baseUrl,
     stores: [tenants.flood],
-    label: "TENANT_BATCH_SHARE 8, the default: the fair share defers all but 8 of a lone tenant's deliveries per batch",
+    label: "TENANT_BATCH_SHARE 8, the default: all but 8 of a lone tenant's deliveries per batch move to the bulk lane",
   });
   // the same lone tenant with a share no batch exceeds: what the fair share costs it
   await stop(server);
   server = start({ consumerConfig: consumers.path });
   await waitUntilReady(baseUrl);
-  await afterHooksEndToEnd({ baseUrl, stores: [tenants.flood], label: "TENANT_BATCH_SHARE 100: nothing deferred" });
+  await afterHooksEndToEnd({ baseUrl, stores: [tenants.flood], label: "TENANT_BATCH_SHARE 100: nothing moves" });
 } finally {
   await stop(server);
   consumers.remove();

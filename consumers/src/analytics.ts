@@ -121,7 +121,9 @@ export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps:
   const work: { target: SandboxTarget; items: Item[] }[] = [];
   for (const [tenantId, items] of byTenant) {
     try {
-      const targets = (await activeTargetsOf(deps.env, tenantId)).filter((t) => t.manifest.category === "analytics");
+      const targets = (await activeTargetsOf(deps.env, tenantId, { fresh: true })).filter(
+        (t) => t.manifest.category === "analytics",
+      );
       for (const target of targets) work.push({ target, items });
     } catch (error) {
       deps.log.error({ err: error, tenant: tenantId }, "could not read the tenant's analytics plugins");

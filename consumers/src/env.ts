@@ -3,6 +3,8 @@ import type { ApiEnv } from "../../api/src/env.ts";
 
 /** The API Worker's bindings (plugins run here with the same stores), the dead-letter producers and the retry knobs. */
 export interface ConsumerEnv extends ApiEnv {
+  /** The bulk lane of hook deliveries: a tenant's deliveries past its share of a batch. */
+  HOOK_EVENTS_BULK: Queue<unknown>;
   HOOK_EVENTS_DLQ: Queue<unknown>;
   WEBHOOK_DELIVERIES_DLQ: Queue<unknown>;
   ANALYTICS_EVENTS_DLQ: Queue<unknown>;
@@ -13,7 +15,7 @@ export interface ConsumerEnv extends ApiEnv {
   /** The analytics queue's own attempts and first retry delay; default to the hook queue's. */
   ANALYTICS_MAX_ATTEMPTS?: string;
   ANALYTICS_RETRY_BASE_SECONDS?: string;
-  /** Deliveries one tenant may start per batch while other tenants wait; the rest are deferred (default 8). */
+  /** Deliveries one tenant may start per batch of the main lane; the rest move to the bulk lane (default 8). */
   TENANT_BATCH_SHARE?: string;
   /** Multiplies every webhook retry delay (default 1; tests use a tiny factor so the whole schedule takes seconds). */
   WEBHOOK_RETRY_SCALE?: string;

@@ -7,29 +7,25 @@ const batches = fc.array(fc.record({ tenant: fc.constantFrom("a", "b", "c", "d")
 const tenantOf = (m: { tenant: string }) => m.tenant;
 
 describe("the fair-share plan", () => {
-  it("runs or defers every message exactly once", () => {
+  it("runs or moves to the bulk lane every message exactly once", () => {
     fc.assert(
       fc.property(batches, fc.integer({ min: 1, max: 20 }), (items, share) => {
         const plan = planBatch(items, tenantOf, share);
-        expect(
-          [...plan.run, ...plan.defer.map((d) => d.item)].sort((x, y) => items.indexOf(x) - items.indexOf(y)),
-        ).toEqual([...items].sort((x, y) => items.indexOf(x) - items.indexOf(y)));
-        expect(plan.run.length + plan.defer.length).toBe(items.length);
+        expect([...plan.run, ...plan.overflow].sort((x, y) => items.indexOf(x) - items.indexOf(y))).toEqual(
+          [...items].sort((x, y) => items.indexOf(x) - items.indexOf(y)),
+        );
+        expect(plan.run.length + plan.overflow.length).toBe(items.length);
       }),
     );
   });
 
-  it("starts at most `share` deliveries of a tenant, deferring the rest by 1 to 60 seconds", () => {
+  it("starts at most `share` deliveries of a tenant, and moves the rest to the bulk lane", () => {
     fc.assert(
       fc.property(batches, fc.integer({ min: 1, max: 20 }), (items, share) => {
         const plan = planBatch(items, tenantOf, share);
         for (const tenant of ["a", "b", "c", "d"]) {
           const total = items.filter((m) => m.tenant === tenant).length;
           expect(plan.run.filter((m) => m.tenant === tenant)).toHaveLength(Math.min(total, share));
-        }
-        for (const d of plan.defer) {
-          expect(d.delaySeconds).toBeGreaterThanOrEqual(1);
-          expect(d.delaySeconds).toBeLessThanOrEqual(60);
         }
       }),
     );
@@ -42,6 +38,16 @@ describe("the fair-share plan", () => {
         const tenants = new Set(run.map(tenantOf)).size;
         // the first `tenants` deliveries started are one per tenant
         expect(new Set(run.slice(0, tenants).map(tenantOf)).size).toBe(tenants);
+      }),
+    );
+  });
+
+  it("with no share (the bulk lane), runs everything, still tenants interleaved", () => {
+    fc.assert(
+      fc.property(batches, (items) => {
+        const plan = planBatch(items, tenantOf, Number.POSITIVE_INFINITY);
+        expect(plan.overflow).toEqual([]);
+        expect(plan.run).toHaveLength(items.length);
       }),
     );
   });

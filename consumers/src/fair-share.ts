@@ -1,54 +1,53 @@
 /**
  * Per-tenant isolation inside the consumer. Queues deliver in roughly FIFO order, so one
- * tenant's burst would otherwise sit in front of every other tenant's events. Two rules
- * keep it from doing so:
+ * tenant's burst would otherwise sit in front of every other tenant's deliveries. Two lanes
+ * and two rules keep it from doing so:
  *
- * 1. Share: a tenant starts at most `share` deliveries per batch. Its k-th delivery past
- *    the share is put back on the queue, delayed ⌈k / share⌉ seconds (capped at a minute),
- *    without running anything and without spending an attempt, so a burst of N messages
- *    costs the batches in front of another tenant's message only a re-send each.
- * 2. Round-robin: the deliveries a batch does run start in tenant round-robin order, at most
+ * 1. Share: in a batch of the main lane (`hook-events`), a tenant starts at most `share`
+ *    deliveries. The rest move, unrun and without spending an attempt, to the bulk lane
+ *    (`hook-events-bulk`), which has batches of its own. A burst therefore costs the main lane
+ *    one re-send per message, not one handler run per message, and runs at full speed in the
+ *    bulk lane, where only the tenants that burst wait behind each other.
+ * 2. Round-robin: the deliveries a batch runs start in tenant round-robin order, at most
  *    `concurrency` at a time (Dynamic Workers allow 4 distinct isolates in flight per invocation).
  *
- * The bound this gives (README, "Tenant isolation"): a delivery of a tenant that is not
- * flooding starts within one batch of reaching the head of the queue, behind at most
- * `concurrency - 1` deliveries of each other tenant per round; and the queue in front of it
- * drains at 100 messages per batch whatever the flooding tenant's handlers cost.
+ * The bound this gives (README, "Tenant isolation"): a delivery of a tenant that is not bursting
+ * starts within one main-lane batch of reaching the head of the lane, behind at most `share`
+ * deliveries of each other tenant, started round-robin.
  */
 
 export const DEFAULT_SHARE = 8;
 export const MAX_CONCURRENCY = 4;
-const MAX_DEFER_SECONDS = 60;
 
 export interface Plan<T> {
   /** In start order: tenants interleaved. */
   run: T[];
-  defer: { item: T; delaySeconds: number }[];
+  /** Past their tenant's share: for the bulk lane. */
+  overflow: T[];
 }
 
 export function planBatch<T>(items: readonly T[], tenantOf: (item: T) => string, share = DEFAULT_SHARE): Plan<T> {
-  const queues = new Map<string, T[]>();
-  const defer: Plan<T>["defer"] = [];
+  const lanes = new Map<string, T[]>();
+  const overflow: T[] = [];
   for (const item of items) {
     const tenant = tenantOf(item);
-    const queue = queues.get(tenant) ?? [];
-    if (queue.length < share) {
-      queue.push(item);
-      queues.set(tenant, queue);
+    const lane = lanes.get(tenant) ?? [];
+    if (lane.length < share) {
+      lane.push(item);
+      lanes.set(tenant, lane);
     } else {
-      const excess = defer.filter((d) => tenantOf(d.item) === tenant).length + 1;
-      defer.push({ item, delaySeconds: Math.min(MAX_DEFER_SECONDS, Math.ceil(excess / share)) });
+      overflow.push(item);
     }
   }
   const run: T[] = [];
-  const lanes = [...queues.values()];
-  for (let round = 0; run.length < items.length - defer.length; round++) {
-    for (const lane of lanes) {
+  const longest = Math.max(0, ...[...lanes.values()].map((lane) => lane.length));
+  for (let round = 0; round < longest; round++) {
+    for (const lane of lanes.values()) {
       const item = lane[round];
       if (item !== undefined) run.push(item);
     }
   }
-  return { run, defer };
+  return { run, overflow };
 }
 
 /** Runs `work` over `items` in their order, at most `concurrency` at a time. */

@@ -17,7 +17,7 @@ import type { HookEventMessage } from "../../api/src/outbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 
 export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise<number> {
-  const subscriptions = await subscribersOf(env, event.tenant_id, event.hook);
+  const subscriptions = await subscribersOf(env, event.tenant_id, event.hook, { fresh: true });
   // a plugin with several handlers of the hook gets one delivery that runs them in order
   const bySlug = new Map<string, NewDelivery>();
   for (const { target, registration } of subscriptions) {

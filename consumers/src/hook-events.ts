@@ -1,6 +1,6 @@
 /**
- * Consumes the hook-events queue: events are fanned out to one delivery message per
- * subscribing plugin; deliveries run under the fair-share plan. Every message is acked,
+ * Consumes the hook-events queue and its bulk lane: events are fanned out to one delivery
+ * message per subscribing plugin; deliveries run under the fair-share plan. Every message is acked,
  * retried (with its own backoff) or dead-lettered on its own, never the whole batch.
  */
 import {
@@ -74,34 +74,26 @@ async function consumeDelivery(deps: Deps, message: Message<unknown>, body: Deli
   }
 }
 
-/** Puts deferred deliveries back on the queue as new messages, so deferral never spends a retry. */
-async function defer(deps: Deps, deferred: { item: [Message<unknown>, DeliveryMessage]; delaySeconds: number }[]) {
-  for (let i = 0; i < deferred.length; i += 100) {
-    const chunk = deferred.slice(i, i + 100);
+/** Moves a tenant's deliveries past its share to the bulk lane, as new messages: moving never spends a retry. */
+async function moveToBulk(deps: Deps, overflow: [Message<unknown>, DeliveryMessage][]) {
+  for (let i = 0; i < overflow.length; i += 100) {
+    const chunk = overflow.slice(i, i + 100);
     try {
-      await deps.env.HOOK_EVENTS.sendBatch(
-        chunk.map(({ item: [, body], delaySeconds }) => ({
-          body: { ...body, deferrals: body.deferrals + 1 },
-          contentType: "json" as const,
-          delaySeconds,
-        })),
+      await deps.env.HOOK_EVENTS_BULK.sendBatch(
+        chunk.map(([, body]) => ({ body: { ...body, deferrals: body.deferrals + 1 }, contentType: "json" as const })),
       );
-      for (const {
-        item: [message],
-      } of chunk)
-        message.ack();
+      for (const [message] of chunk) message.ack();
     } catch (error) {
-      deps.log.error({ err: error }, "could not defer deliveries; retrying them instead");
-      for (const {
-        item: [message],
-        delaySeconds,
-      } of chunk)
-        message.retry({ delaySeconds });
+      deps.log.error({ err: error }, "could not move deliveries to the bulk lane; retrying them here");
+      for (const [message] of chunk) message.retry({ delaySeconds: 1 });
     }
   }
 }
 
-export async function consumeHookEvents(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
+/** Which lane a batch came from: the main lane applies the per-tenant share, the bulk lane runs what it gets. */
+export type Lane = "main" | "bulk";
+
+export async function consumeHookEvents(batch: MessageBatch<unknown>, deps: Deps, lane: Lane = "main"): Promise<void> {
   const deliveries: [Message<unknown>, DeliveryMessage][] = [];
   const events: [Message<unknown>, HookEventMessage][] = [];
   for (const message of batch.messages) {
@@ -118,10 +110,11 @@ export async function consumeHookEvents(batch: MessageBatch<unknown>, deps: Deps
     if (body.type === "delivery") deliveries.push([message, deliveryMessage.parse(body)]);
     else events.push([message, body]);
   }
-  const plan = planBatch(deliveries, ([, body]) => body.tenant_id, shareOf(deps.env));
+  const share = lane === "main" ? shareOf(deps.env) : Number.POSITIVE_INFINITY;
+  const plan = planBatch(deliveries, ([, body]) => body.tenant_id, share);
   await Promise.all([
     runInOrder(events, ([message, event]) => consumeEvent(deps, message, event)),
     runInOrder(plan.run, ([message, body]) => consumeDelivery(deps, message, body)),
-    defer(deps, plan.defer),
+    moveToBulk(deps, plan.overflow),
   ]);
 }

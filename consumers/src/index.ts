@@ -23,7 +23,8 @@ export default {
     const log = serviceLogger("commerce-consumers", env.LOG_LEVEL).child({ queue: batch.queue });
     const deps = { env, exports: ctx.exports, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), log };
     if (batch.queue.endsWith("-dlq")) return await consumeDeadLetters(batch, env, log);
-    if (batch.queue === "hook-events") return await consumeHookEvents(batch, deps);
+    if (batch.queue === "hook-events") return await consumeHookEvents(batch, deps, "main");
+    if (batch.queue === "hook-events-bulk") return await consumeHookEvents(batch, deps, "bulk");
     if (batch.queue === "analytics-events") return await consumeAnalyticsEvents(batch, deps);
     if (batch.queue === "webhook-deliveries") return consumeWebhookDeliveries(batch, env, ctx, log);
     log.error({ messages: batch.messages.length }, "no consumer for this queue; retrying its messages");

@@ -2,6 +2,10 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { HookCatalogue, type HookName } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";
+import { subscribersOf } from "../../api/src/hooks/index.ts";
+import { activatePlugin } from "../../api/src/lifecycle/index.ts";
+import { createLogger } from "../../api/src/logging/index.ts";
+import { givenPublished, givenTenant } from "../helpers.ts";
 import worker from "../worker.ts";
 import { deliveryRows, eventually, fire, givenRecorder, hookRun, recorded, samplePayloads } from "./helpers.ts";
 
@@ -33,6 +37,21 @@ describe("after hooks", { timeout: 30_000 }, () => {
     // the plugin saw each delivery's idempotency key: the delivery id
     for (const effect of effects.filter((e) => fired.has(e.event_id)))
       expect(effect.idempotency_key).toBe(effect.delivery_id);
+  });
+
+  it("reaches a plugin activated a moment before the event, whatever this isolate has cached", async () => {
+    await givenPublished("recorder");
+    const { tenant, api } = await givenTenant();
+    expect((await api("POST", "/api/admin/plugins/recorder/install")).status).toBe(201);
+    // this isolate has just looked: no subscriber yet
+    expect(await subscribersOf(env, tenant.id, "after_order_create")).toEqual([]);
+    // activated as the API Worker would, whose change cannot reach the consumer's cache
+    await activatePlugin(
+      { db: env.DB, queues: env, tenantId: tenant.id, secret: env.CONFIG_ENCRYPTION_KEY, log: createLogger("silent") },
+      "recorder",
+    );
+    const [id] = await fire(hookRun(tenant.id), "after_order_create", samplePayloads.order);
+    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
   });
 
   it("retries a handler that fails twice, and it ends succeeded after 3 attempts", async () => {

@@ -12,7 +12,7 @@ export const deliveryMessage = z.object({
   hook: z.string(),
   /** Absent when too large to travel inline: read from the event's outbox row. */
   payload: z.unknown().optional(),
-  /** Times the fair-share scheduler put this message back to let other tenants go first. */
+  /** Times the fair-share plan moved this message to the bulk lane to let other tenants go first. */
   deferrals: z.number().int().nonnegative().default(0),
   /** Set on the copy sent to the dead-letter queue. */
   last_error: z.string().optional(),

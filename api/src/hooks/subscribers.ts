@@ -21,13 +21,23 @@ export interface Subscription {
 
 const cache = new Map<string, { targets: Promise<SandboxTarget[]>; expires: number }>();
 
-/** The tenant's active plugins as call targets, from the per-isolate cache. */
+export interface ReadOptions {
+  /**
+   * Read D1 now rather than the cache. The consumer fans out every event this way: a lifecycle
+   * change made through the API Worker cannot drop the consumer's cache, and an event must reach
+   * a plugin activated a moment before it was fanned out (a cached miss would be a lost delivery).
+   */
+  fresh?: boolean;
+}
+
+/** The tenant's active plugins as call targets, from the per-isolate cache unless `fresh`. */
 export function activeTargetsOf(
   env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
   tenantId: string,
+  { fresh = false }: ReadOptions = {},
 ): Promise<SandboxTarget[]> {
   const hit = cache.get(tenantId);
-  if (hit && hit.expires > Date.now()) return hit.targets;
+  if (!fresh && hit && hit.expires > Date.now()) return hit.targets;
   const targets = activeTargets(env, tenantId);
   if (cache.size >= MAX_TENANTS) cache.delete(cache.keys().next().value as string);
   cache.set(tenantId, { targets, expires: Date.now() + SUBSCRIBERS_TTL_MS });
@@ -49,8 +59,9 @@ export async function subscribersOf(
   env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
   tenantId: string,
   hook: HookName | string,
+  options: ReadOptions = {},
 ): Promise<Subscription[]> {
-  const targets = await activeTargetsOf(env, tenantId);
+  const targets = await activeTargetsOf(env, tenantId, options);
   return targets
     .flatMap((target) =>
       target.manifest.hooks.filter((h) => h.name === hook).map((registration) => ({ target, registration })),
