@@ -98,3 +98,16 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A fresh tenant with each named plugin folder published, installed (with its config) and active, in order. */
+export async function givenTenantWith(plugins: Record<string, Record<string, unknown>>) {
+  const given = await givenTenant();
+  for (const [slug, config] of Object.entries(plugins)) {
+    await givenPublished(slug);
+    const install = await given.api("POST", `/api/admin/plugins/${slug}/install`, { config });
+    if (install.status !== 201) throw new Error(`installing ${slug}: ${JSON.stringify(install.body)}`);
+    const activate = await given.api("POST", `/api/admin/plugins/${slug}/activate`);
+    if (activate.status !== 200) throw new Error(`activating ${slug}: ${JSON.stringify(activate.body)}`);
+  }
+  return given;
+}

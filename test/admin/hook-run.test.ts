@@ -1,7 +1,7 @@
 /** POST /api/admin/hooks/{hook}/run: a dry run of a hook chain on a payload (admin-cli hooks run), committing nothing. */
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { client, type ErrorResponse, givenPublished, givenTenant } from "../helpers.ts";
+import { client, type ErrorResponse, givenTenant, givenTenantWith } from "../helpers.ts";
 import { givenRecorder, recorded, samplePayloads } from "../pipeline/helpers.ts";
 
 const product = { product: { title: "Mug", price: 12, currency: "USD", metadata: {} } };
@@ -25,17 +25,6 @@ interface HookRun {
   steps: Step[];
 }
 
-/** A tenant with each named fixture installed (with its config) and active. */
-async function givenActive(plugins: Record<string, Record<string, unknown>>) {
-  const given = await givenTenant();
-  for (const [slug, config] of Object.entries(plugins)) {
-    await givenPublished(slug);
-    expect((await given.api("POST", `/api/admin/plugins/${slug}/install`, { config })).status).toBe(201);
-    expect((await given.api("POST", `/api/admin/plugins/${slug}/activate`)).status).toBe(200);
-  }
-  return given;
-}
-
 /** What the platform would have committed for the tenant had this been an operation. */
 async function committed(tenantId: string) {
   const count = async (sql: string) => (await env.DB.prepare(sql).bind(tenantId).first<{ n: number }>())?.n;
@@ -54,7 +43,7 @@ const nothing = { traces: 0, events: 0, deliveries: 0, dead_letters: 0, products
 
 describe("a dry run of a before hook", { timeout: 20_000 }, () => {
   it("runs the tenant's chain in order, showing what each step left, as the operation then runs it", async () => {
-    const { tenant, api, tokens } = await givenActive({ "chain-tie": {}, "chain-second": {}, "chain-first": {} });
+    const { tenant, api, tokens } = await givenTenantWith({ "chain-tie": {}, "chain-second": {}, "chain-first": {} });
     const res = await api<HookRun>("POST", "/api/admin/hooks/before_product_create/run", { payload: product });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ hook: "before_product_create", kind: "before", outcome: "completed" });
@@ -90,7 +79,7 @@ describe("a dry run of a before hook", { timeout: 20_000 }, () => {
   });
 
   it("shows a veto as the chain's outcome, with the plugin's message, and runs nothing after it", async () => {
-    const { tenant, api } = await givenActive({ "chain-first": {}, "chain-veto": {}, "chain-bad-result": {} });
+    const { tenant, api } = await givenTenantWith({ "chain-first": {}, "chain-veto": {}, "chain-bad-result": {} });
     const cheap = { product: { ...product.product, price: 0.5 } };
     const res = await api<HookRun>("POST", "/api/admin/hooks/before_product_create/run", { payload: cheap });
     expect(res.status).toBe(200);
@@ -103,7 +92,7 @@ describe("a dry run of a before hook", { timeout: 20_000 }, () => {
   });
 
   it("shows a handler that timed out under the skip policy, and the chain going on without it", async () => {
-    const { api } = await givenActive({ "chain-first": {}, "chain-slow-skip": { delay_ms: 3000 } });
+    const { api } = await givenTenantWith({ "chain-first": {}, "chain-slow-skip": { delay_ms: 3000 } });
     const res = await api<HookRun>("POST", "/api/admin/hooks/before_product_create/run", { payload: product });
     expect(res.body.outcome).toBe("completed");
     expect(res.body.steps[1]).toMatchObject({ plugin: "chain-slow-skip", outcome: "timeout", skipped: true });

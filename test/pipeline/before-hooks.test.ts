@@ -1,25 +1,14 @@
 /** Before hooks: run inline in priority order, transform or veto, under per-hook timeouts, a chain budget and failure policies. */
 import { describe, expect, it } from "vitest";
 import { runBeforeHooks, traceBeforeHooks } from "../../api/src/hooks/index.ts";
-import { givenPublished, givenTenant } from "../helpers.ts";
+import { givenTenantWith } from "../helpers.ts";
 import { hookRun } from "./helpers.ts";
 
 const product = { product: { title: "Mug", price: 12, currency: "USD", metadata: {} } };
 
-/** A tenant with each named chain-* fixture installed (with its config) and active. */
-async function givenChain(plugins: Record<string, Record<string, unknown>>) {
-  const given = await givenTenant();
-  for (const [slug, config] of Object.entries(plugins)) {
-    await givenPublished(slug);
-    expect((await given.api("POST", `/api/admin/plugins/${slug}/install`, { config })).status).toBe(201);
-    expect((await given.api("POST", `/api/admin/plugins/${slug}/activate`)).status).toBe(200);
-  }
-  return given;
-}
-
 describe("before hooks", { timeout: 20_000 }, () => {
   it("run lowest priority first, ties by plugin slug, each on the payload the one before left", async () => {
-    const { tenant } = await givenChain({ "chain-tie": {}, "chain-second": {}, "chain-first": {} });
+    const { tenant } = await givenTenantWith({ "chain-tie": {}, "chain-second": {}, "chain-first": {} });
     const { payload, trace } = await traceBeforeHooks(hookRun(tenant.id), "before_product_create", product);
     expect(trace.steps.map((s) => [s.plugin, s.priority, s.outcome])).toEqual([
       ["chain-first", 10, "transformed"],
@@ -33,7 +22,7 @@ describe("before hooks", { timeout: 20_000 }, () => {
   });
 
   it("stop at a veto with the plugin's message, and run nothing after it", async () => {
-    const { tenant } = await givenChain({ "chain-first": {}, "chain-veto": {}, "chain-bad-result": {} });
+    const { tenant } = await givenTenantWith({ "chain-first": {}, "chain-veto": {}, "chain-bad-result": {} });
     const cheap = { product: { ...product.product, price: 0.5 } };
     await expect(runBeforeHooks(hookRun(tenant.id), "before_product_create", cheap)).rejects.toMatchObject({
       code: "HOOK_VETOED",
@@ -49,7 +38,7 @@ describe("before hooks", { timeout: 20_000 }, () => {
   });
 
   it("skip a hook that times out under the skip policy, and go on with the payload unchanged", async () => {
-    const { tenant } = await givenChain({ "chain-first": {}, "chain-slow-skip": { delay_ms: 3000 } });
+    const { tenant } = await givenTenantWith({ "chain-first": {}, "chain-slow-skip": { delay_ms: 3000 } });
     const { payload, trace } = await traceBeforeHooks(hookRun(tenant.id), "before_product_create", product);
     const slow = trace.steps[1];
     expect(slow).toMatchObject({ plugin: "chain-slow-skip", outcome: "timeout", skipped: true });
@@ -59,7 +48,7 @@ describe("before hooks", { timeout: 20_000 }, () => {
   });
 
   it("abort the operation when a hook under the abort policy times out", async () => {
-    const { tenant } = await givenChain({ "chain-slow-abort": { delay_ms: 3000 } });
+    const { tenant } = await givenTenantWith({ "chain-slow-abort": { delay_ms: 3000 } });
     await expect(runBeforeHooks(hookRun(tenant.id), "before_product_create", product)).rejects.toMatchObject({
       code: "HOOK_TIMEOUT",
       details: { plugin: "chain-slow-abort" },
@@ -67,13 +56,16 @@ describe("before hooks", { timeout: 20_000 }, () => {
   });
 
   it("run a hook under a timeout normally when it answers in time", async () => {
-    const { tenant } = await givenChain({ "chain-slow-skip": { delay_ms: 0 }, "chain-slow-abort": { delay_ms: 0 } });
+    const { tenant } = await givenTenantWith({
+      "chain-slow-skip": { delay_ms: 0 },
+      "chain-slow-abort": { delay_ms: 0 },
+    });
     const payload = await runBeforeHooks(hookRun(tenant.id), "before_product_create", product);
     expect(payload.product.metadata).toEqual({ ran: ["chain-slow-skip", "chain-slow-abort"] });
   });
 
   it("treat a result that is not the hook's payload as a failure, under the hook's policy", async () => {
-    const { tenant } = await givenChain({ "chain-bad-result": {} });
+    const { tenant } = await givenTenantWith({ "chain-bad-result": {} });
     const { payload, trace } = await traceBeforeHooks(hookRun(tenant.id), "before_product_create", product);
     expect(trace.steps[0]).toMatchObject({ outcome: "failed", skipped: true });
     expect(trace.steps[0]?.error).toContain("returned neither a before_product_create payload nor a product");
@@ -81,7 +73,7 @@ describe("before hooks", { timeout: 20_000 }, () => {
   });
 
   it("share one time budget: a hook that starts after the budget is spent times out under its policy", async () => {
-    const { tenant } = await givenChain({ "chain-slow-skip": { delay_ms: 3000 }, "chain-veto": {} });
+    const { tenant } = await givenTenantWith({ "chain-slow-skip": { delay_ms: 3000 }, "chain-veto": {} });
     const run = hookRun(tenant.id, { HOOK_CHAIN_BUDGET_MS: "250" });
     const { trace, stop } = await traceBeforeHooks(run, "before_product_create", product);
     expect(trace.steps.map((s) => [s.plugin, s.outcome])).toEqual([
@@ -94,7 +86,7 @@ describe("before hooks", { timeout: 20_000 }, () => {
   });
 
   it("record each chain under the request's trace id, for the admin API", async () => {
-    const { tenant, api } = await givenChain({ "chain-first": {}, "chain-tie": {} });
+    const { tenant, api } = await givenTenantWith({ "chain-first": {}, "chain-tie": {} });
     const run = hookRun(tenant.id);
     await runBeforeHooks(run, "before_product_create", product);
     await run.settle();

@@ -3,19 +3,10 @@ import { z } from "zod";
 import { findEndpoint } from "./endpoints.ts";
 import { WebhookError } from "./errors.ts";
 import { type FanOutEnv, queueDeliveries } from "./fan-out.ts";
-import { attemptView, type DeliveryStatus, type DeliveryView, deliveryStatus } from "./schemas.ts";
+import { attemptView, type DeliveryStatus, type DeliveryView, deliveryView } from "./schemas.ts";
 
-const deliveryListRow = z.object({
-  id: z.string(),
-  endpoint_id: z.string(),
-  event_id: z.string(),
-  event_type: z.string(),
-  status: deliveryStatus,
-  next_attempt_at: z.string().nullable(),
-  last_error: z.string().nullable(),
-  created_at: z.string(),
-  completed_at: z.string().nullable(),
-});
+// a delivery row is the view without its attempts, which come from their own table
+const deliveryListRow = deliveryView.omit({ attempts: true });
 const attemptRow = attemptView.extend({ delivery_id: z.string() });
 
 /** Deliveries matching `where` (and the tenant), newest first, each with its attempts in order. */
