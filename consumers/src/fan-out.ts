@@ -12,22 +12,23 @@ import {
   type NewDelivery,
   retryPolicy,
 } from "../../api/src/deliveries/index.ts";
-import { subscribersOf } from "../../api/src/hooks/index.ts";
+import { registrationsOf } from "../../api/src/hooks/index.ts";
 import type { HookEventMessage } from "../../api/src/outbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 
 export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise<number> {
-  const subscriptions = await subscribersOf(env, event.tenant_id, event.hook, { fresh: true });
+  // read now, not from a cache: an event must reach a plugin activated a moment before
+  const subscriptions = await registrationsOf(env.DB, event.tenant_id, event.hook);
   // a plugin with several handlers of the hook gets one delivery that runs them in order
   const bySlug = new Map<string, NewDelivery>();
-  for (const { target, registration } of subscriptions) {
+  for (const { slug, registration } of subscriptions) {
     const maxAttempts = retryPolicy(env, registration.max_attempts).maxAttempts;
-    const existing = bySlug.get(target.slug);
-    bySlug.set(target.slug, {
-      id: deliveryId(event.id, target.slug, event.hook),
+    const existing = bySlug.get(slug);
+    bySlug.set(slug, {
+      id: deliveryId(event.id, slug, event.hook),
       eventId: event.id,
       tenantId: event.tenant_id,
-      pluginSlug: target.slug,
+      pluginSlug: slug,
       hook: event.hook,
       maxAttempts: Math.max(existing?.maxAttempts ?? 1, maxAttempts),
     });

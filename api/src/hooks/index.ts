@@ -13,5 +13,12 @@ export {
 } from "./before-chain.ts";
 export { HookError, type HookErrorCode } from "./errors.ts";
 export { analyticsEvent, commitWithEvents, notification } from "./events.ts";
-export { activeTargetsOf, byRunOrder, forgetSubscribers, type Subscription, subscribersOf } from "./subscribers.ts";
+export {
+  activeTargetsOf,
+  byRunOrder,
+  forgetSubscribers,
+  registrationsOf,
+  type Subscription,
+  subscribersOf,
+} from "./subscribers.ts";
 export { type ChainTrace, chainsOfTrace, chainTraceSchema, type TraceStep, traceStepSchema } from "./trace.ts";

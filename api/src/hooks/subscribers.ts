@@ -8,7 +8,8 @@
  * one decryption per plugin. A lifecycle change through this isolate drops the
  * entry at once; another isolate may run the previous set for up to the TTL.
  */
-import type { HookName, HookRegistration } from "@digital-commerce/plugin-sdk";
+import { type HookName, type HookRegistration, hookSchema } from "@digital-commerce/plugin-sdk";
+import { z } from "zod";
 import { activeTargets, type SandboxTarget } from "../sandbox/index.ts";
 
 export const SUBSCRIBERS_TTL_MS = 2_000;
@@ -23,9 +24,9 @@ const cache = new Map<string, { targets: Promise<SandboxTarget[]>; expires: numb
 
 export interface ReadOptions {
   /**
-   * Read D1 now rather than the cache. The consumer fans out every event this way: a lifecycle
-   * change made through the API Worker cannot drop the consumer's cache, and an event must reach
-   * a plugin activated a moment before it was fanned out (a cached miss would be a lost delivery).
+   * Read D1 now rather than the cache: a lifecycle change made through the API Worker cannot drop
+   * the consumer's cache, and an event must reach a plugin activated a moment before it was
+   * handled (a cached miss would be a lost delivery).
    */
   fresh?: boolean;
 }
@@ -59,14 +60,43 @@ export async function subscribersOf(
   env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
   tenantId: string,
   hook: HookName | string,
-  options: ReadOptions = {},
 ): Promise<Subscription[]> {
-  const targets = await activeTargetsOf(env, tenantId, options);
+  const targets = await activeTargetsOf(env, tenantId);
   return targets
     .flatMap((target) =>
       target.manifest.hooks.filter((h) => h.name === hook).map((registration) => ({ target, registration })),
     )
     .sort(byRunOrder);
+}
+
+const hooksRow = z.object({ slug: z.string(), hooks: z.string() });
+
+/**
+ * The tenant's active plugins' registrations of `hook`, read from D1 now, without decrypting
+ * any configuration: what the consumer's fan-out needs for every event (which plugins, how many
+ * attempts), and nothing more.
+ */
+export async function registrationsOf(
+  db: D1Database,
+  tenantId: string,
+  hook: string,
+): Promise<{ slug: string; registration: HookRegistration }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.slug, json_extract(v.manifest, '$.hooks') AS hooks
+         FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
+        WHERE i.tenant_id = ? AND i.state = 'active'`,
+    )
+    .bind(tenantId)
+    .all();
+  return results.flatMap((raw) => {
+    const row = hooksRow.parse(raw);
+    return z
+      .array(hookSchema)
+      .parse(JSON.parse(row.hooks))
+      .filter((h) => h.name === hook)
+      .map((registration) => ({ slug: row.slug, registration }));
+  });
 }
 
 /** Drops the tenant's cached subscribers: call after any change to its plugins. */
