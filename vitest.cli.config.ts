@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["cli/test/**/*.test.ts"],
+    include: ["cli/test/**/*.test.ts", "test/peers/**/*.test.ts"],
     environment: "node",
     globalSetup: ["./cli/test/global-setup.ts"],
     testTimeout: 60_000,

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { bundlePlugin } from "./sdk/src/build/index.ts";
 
 const migrations = await readD1Migrations(resolve(import.meta.dirname, "migrations"));
@@ -83,6 +83,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts", "sdk/**/*.test.ts", "api/**/*.test.ts", "consumers/**/*.test.ts"],
+    // the peers' own tests run in Node (vitest.cli.config.ts): they start servers workerd cannot
+    exclude: ["test/peers/**", ...configDefaults.exclude],
     setupFiles: ["./test/setup.ts"],
     globalSetup: ["./test/global-setup.ts"],
   },

@@ -20,6 +20,10 @@ export function createApp() {
 
   app.use("/api/admin/*", authenticate);
   app.use("/api/commerce/*", authenticate, traceContext);
+  // plugin endpoints and inbound webhooks are traced too: a webhook's queued processing is found by its trace id
+  app.use("/api/plugins/*", traceContext);
+  app.use("/api/stores/*", traceContext);
+  app.use("/webhooks/*", traceContext);
   app.route("/api/admin/plugins", pluginsAdmin);
   app.route("/api/admin/webhooks", webhooksAdmin);
   app.route("/api/admin", pipelineAdmin);

@@ -100,7 +100,7 @@ export default {
       const n = Number(url.searchParams.get("n") ?? 15);
       const cold: number[] = [];
       for (let i = 0; i < n; i++) {
-        abandonIsolate(target); // the next call gets a fresh isolate id, so a new isolate starts
+        abandonIsolate(env, target); // the next call gets a fresh isolate id, so a new isolate starts
         const t = performance.now();
         await call();
         cold.push(performance.now() - t);

@@ -12,11 +12,27 @@ import {
   type NewDelivery,
   retryPolicy,
 } from "../../api/src/deliveries/index.ts";
-import { registrationsOf } from "../../api/src/hooks/index.ts";
-import type { HookEventMessage } from "../../api/src/outbox/index.ts";
+import { registrationsOf, webhookRegistrationOf } from "../../api/src/hooks/index.ts";
+import { type HookEventMessage, WEBHOOK_TOPIC_PREFIX } from "../../api/src/outbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 
-export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise<number> {
+/** A verified inbound webhook goes to the plugin that verified it, and to no other. */
+async function webhookDeliveries(env: ConsumerEnv, event: HookEventMessage, slug: string): Promise<NewDelivery[]> {
+  const path = event.hook.slice(WEBHOOK_TOPIC_PREFIX.length);
+  const webhook = await webhookRegistrationOf(env.DB, event.tenant_id, slug, path);
+  return [
+    {
+      id: deliveryId(event.id, slug, event.hook),
+      eventId: event.id,
+      tenantId: event.tenant_id,
+      pluginSlug: slug,
+      hook: event.hook,
+      maxAttempts: retryPolicy(env, webhook?.max_attempts).maxAttempts,
+    },
+  ];
+}
+
+async function hookDeliveries(env: ConsumerEnv, event: HookEventMessage): Promise<NewDelivery[]> {
   // read now, not from a cache: an event must reach a plugin activated a moment before
   const subscriptions = await registrationsOf(env.DB, event.tenant_id, event.hook);
   // a plugin with several handlers of the hook gets one delivery that runs them in order
@@ -33,7 +49,14 @@ export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise
       maxAttempts: Math.max(existing?.maxAttempts ?? 1, maxAttempts),
     });
   }
-  const deliveries = [...bySlug.values()];
+  return [...bySlug.values()];
+}
+
+export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise<number> {
+  const deliveries =
+    event.hook.startsWith(WEBHOOK_TOPIC_PREFIX) && event.plugin_slug
+      ? await webhookDeliveries(env, event, event.plugin_slug)
+      : await hookDeliveries(env, event);
   if (deliveries.length === 0) return 0;
   await env.DB.batch(insertDeliveries(env.DB, deliveries));
   const messages: DeliveryMessage[] = deliveries.map((d) => ({
@@ -44,6 +67,7 @@ export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise
     plugin_slug: d.pluginSlug,
     hook: d.hook,
     ...(event.payload === undefined ? {} : { payload: event.payload }),
+    ...(event.trace_id ? { trace_id: event.trace_id } : {}),
     deferrals: 0,
   }));
   for (let i = 0; i < messages.length; i += 100) {

@@ -12,9 +12,10 @@ import {
   recordSuccess,
   retryPolicy,
 } from "../../api/src/deliveries/index.ts";
-import { eventPayload } from "../../api/src/outbox/index.ts";
+import { eventPayload, WEBHOOK_TOPIC_PREFIX } from "../../api/src/outbox/index.ts";
 import { findTarget, invokePlugin, type SandboxDeps, SandboxError } from "../../api/src/sandbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
+import { runWebhook } from "./run-webhook.ts";
 import { withTransientRetries } from "./transient.ts";
 
 export type Verdict =
@@ -72,23 +73,28 @@ export async function runDelivery(
               created_at: "",
             }),
           );
-    const registrations = target.manifest.hooks
-      .filter((h) => h.name === message.hook)
-      .sort((a, b) => a.priority - b.priority || a.handler.localeCompare(b.handler));
-    for (const registration of registrations) {
-      await invokePlugin(deps, target, {
-        kind: "hook",
-        name: message.hook,
-        ...(registration.timeout_ms ? { timeoutMs: registration.timeout_ms } : {}),
-        delivery: {
-          id: message.delivery_id,
-          event_id: message.event_id,
-          hook: message.hook,
-          attempt: claim.attempt,
-          idempotency_key: message.delivery_id,
-        },
-        run: (worker, invocation) => worker.runHook(registration.handler, payload, invocation),
-      });
+    const delivery = {
+      id: message.delivery_id,
+      event_id: message.event_id,
+      hook: message.hook,
+      attempt: claim.attempt,
+      idempotency_key: message.delivery_id,
+    };
+    if (message.hook.startsWith(WEBHOOK_TOPIC_PREFIX)) {
+      await runWebhook(deps, target, message, delivery, payload);
+    } else {
+      const registrations = target.manifest.hooks
+        .filter((h) => h.name === message.hook)
+        .sort((a, b) => a.priority - b.priority || a.handler.localeCompare(b.handler));
+      for (const registration of registrations) {
+        await invokePlugin(deps, target, {
+          kind: "hook",
+          name: message.hook,
+          ...(registration.timeout_ms ? { timeoutMs: registration.timeout_ms } : {}),
+          delivery,
+          run: (worker, invocation) => worker.runHook(registration.handler, payload, invocation),
+        });
+      }
     }
   } catch (e) {
     outcome = e instanceof SandboxError && e.code === "PLUGIN_TIMEOUT" ? "timeout" : "failed";

@@ -175,13 +175,17 @@ export class PluginBuilder {
   }
 
   /**
-   * Adds an inbound webhook path, optionally with the handler module that receives it.
+   * Adds an inbound webhook path. A string `handler` answers the request itself. With `verify`, the
+   * verify module checks the request and returns its event, which is queued and delivered to `handler`,
+   * or to the category's `handleWebhook` when no handler is given.
    *
    * @example
-   * createPaymentPlugin("Stripe Gateway", "stripe-gateway").webhook("/webhooks/stripe");
+   * createPaymentPlugin("Stripe Gateway", "stripe-gateway").webhook("/stripe", { verify: "src/webhooks/verify.ts" });
+   * createPlugin("Hooks", "hooks").webhook("/ping", "src/webhooks/ping.ts");
    */
-  webhook(path: string, handler?: string): this {
-    this.#webhooks.push({ path, ...(handler === undefined ? {} : { handler }) });
+  webhook(path: string, handler?: string | Omit<WebhookInput, "path">): this {
+    const options = typeof handler === "string" ? { handler } : (handler ?? {});
+    this.#webhooks.push({ path, ...options });
     return this;
   }
 

@@ -66,11 +66,24 @@ export const apiEndpointSchema = z.object({
   auth_required: z.boolean().default(true),
 });
 
+/**
+ * An inbound webhook at /webhooks/:tenant/:slug<path>. Without `verify`, `handler` answers the request
+ * itself. With `verify`, the provider gets its answer within milliseconds: `verify` checks the request
+ * (the signature on the raw body) and returns the event, which the platform queues (deduplicated by the
+ * event's id) and delivers to `handler`, or to the category's `handleWebhook` when there is no handler,
+ * with the pipeline's retries and dead letters.
+ */
 export const webhookSchema = z.object({
   path: routePath,
   handler: modulePath.optional(),
+  verify: modulePath.optional(),
+  /** Attempts the queued delivery of one event gets before it is dead-lettered (default: the queue's). */
+  max_attempts: z.number().int().min(1).max(100).optional(),
   description: z.string().optional(),
 });
+
+/** The categories whose plugin.ts has a `handleWebhook` method for verified webhooks without a handler. */
+const webhookMethodCategories: readonly string[] = ["payment", "email", "cms"];
 
 export const widgetSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-case"),
@@ -102,8 +115,18 @@ export const settingSpecSchema = z
     min: z.number().optional(),
     max: z.number().optional(),
     pattern: z.string().optional(),
+    /**
+     * A service address (type `url` only): the plugin may reach this URL's host as if its manifest listed
+     * it. The operator who sets the value grants it, so the same code talks to the real service in
+     * production and to a local counterpart in tests; loopback and private addresses only where the
+     * platform allows them (development).
+     */
+    egress: z.boolean().default(false),
   })
   .superRefine((spec, ctx) => {
+    if (spec.egress && spec.type !== "url") {
+      ctx.addIssue({ code: "custom", path: ["egress"], message: 'only a setting of type "url" can be a service address' });
+    }
     if (spec.pattern !== undefined) {
       try {
         new RegExp(spec.pattern);
@@ -217,6 +240,15 @@ export const pluginManifestSchema = z
         });
       }
     }
+    m.webhooks.forEach((w, i) => {
+      if (w.verify && !w.handler && !webhookMethodCategories.includes(m.category)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["webhooks", i, "handler"],
+          message: `a verified webhook of a ${m.category} plugin needs a handler module (only ${webhookMethodCategories.join(", ")} plugins have handleWebhook)`,
+        });
+      }
+    });
     const migrationIds = new Set<string>();
     m.migrations.forEach((mig, i) => {
       if (migrationIds.has(mig.id)) {

@@ -4,6 +4,7 @@
  * Source: spec, "Plugin Categories", "Hook Implementation" and "Plugin Context".
  */
 import { z } from "zod";
+import { currencySchema, minorUnitsSchema, paymentStatusSchema } from "./hooks/payloads.ts";
 import type { PluginCategory, PluginManifest } from "./manifest.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +159,8 @@ export interface DeliveryInfo {
  * Everything a plugin may touch, scoped to one tenant and one plugin. Every hook handler,
  * endpoint, lifecycle callback and category method receives it. The members the spec lists are
  * always there (each capability when granted); `delivery` and `idempotency_key` are the
- * platform's additions for calls that can be repeated.
+ * platform's additions for calls that can be repeated, and `plugins` the services of the
+ * plugins this one depends on.
  *
  * @example
  * const handler: HookHandler<OrderHookData> = async (context: PluginContext, data) => {
@@ -193,7 +195,87 @@ export interface PluginContext {
    * });
    */
   idempotency_key?: string;
+  /**
+   * The services of the plugins the manifest's `dependencies` name, one entry per dependency and
+   * nothing else. Each call runs in the dependency's own isolate, with the dependency's own
+   * context for the same tenant, and resolves with what the service returned (plain data:
+   * arguments and results are copied, never shared). Typed once the dependency's services type is
+   * imported (see `PluginServiceRegistry`).
+   *
+   * @example
+   * // manifest.ts: .dependency("core-utils", "^1.3.0")
+   * const label = await context.plugins["core-utils"].formatMoney(1250, "USD"); // "$12.50"
+   */
+  plugins: PluginServiceClients;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Services: what a plugin offers the plugins that depend on it
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One service of a plugin: called with the plugin's own context first (its config, db, logger,
+ * for the tenant of the call), then the caller's arguments. What it returns goes back to the
+ * caller by structured clone, so it answers plain data (no functions, no class instances).
+ *
+ * @example
+ * const minorUnits: PluginService = (context, currency: string) => (currency === "JPY" ? 0 : 2);
+ */
+export type PluginService = (context: PluginContext, ...args: never[]) => unknown;
+
+/**
+ * What `plugin.ts` exports as `services`: its plugin's services by name. `satisfies` keeps each
+ * function's own parameter types for the dependents' typed client.
+ *
+ * @example
+ * // plugin.ts of core-utils
+ * export const services = {
+ *   minorUnits: (context, currency: string) => (currency === "JPY" ? 0 : 2),
+ *   greet: (context, name: string) => `${context.tenant.name} greets ${name}`,
+ * } satisfies PluginServices;
+ */
+export type PluginServices = Record<string, PluginService>;
+
+/**
+ * The services of each plugin that publishes their type, by slug: empty in the SDK, augmented by
+ * each plugin's services module. A dependent imports that module's type (`import type`, erased
+ * when bundled) and `context.plugins[slug]` is typed from it.
+ *
+ * @example
+ * // plugins/core-utils/src/services.ts
+ * declare module "@digital-commerce/plugin-sdk" {
+ *   interface PluginServiceRegistry {
+ *     "core-utils": typeof services;
+ *   }
+ * }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: declaration merging fills it, one plugin at a time
+export interface PluginServiceRegistry {}
+
+/**
+ * How a dependent calls services: each function without its leading context, answering a promise
+ * (the call crosses into another isolate).
+ *
+ * @example
+ * type CoreUtils = ServiceClient<typeof services>;
+ * // { formatMoney: (minor: number, currency: string, locale?: string) => Promise<string>; ... }
+ */
+export type ServiceClient<S> = {
+  readonly [K in keyof S]: S[K] extends (context: PluginContext, ...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+/**
+ * `context.plugins`: a typed client per plugin in `PluginServiceRegistry`. At run time only the
+ * manifest's dependencies are there; a slug that is not one of them is `undefined`.
+ *
+ * @example
+ * const minor = await context.plugins["core-utils"].toMinor("12.50", "USD"); // 1250
+ */
+export type PluginServiceClients = {
+  readonly [Slug in keyof PluginServiceRegistry]: ServiceClient<PluginServiceRegistry[Slug]>;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Hooks and lifecycle
@@ -206,7 +288,8 @@ export interface PluginContext {
  *
  * @example
  * const handler: HookHandler<PaymentHookData> = async (context, data) => {
- *   if (data.payment.amount < 0.5) throw new Error("Minimum payment is $0.50");
+ *   // amounts are minor units: 50 is $0.50
+ *   if (data.payment.currency === "USD" && data.payment.amount < 50) throw new Error("Minimum payment is $0.50");
  *   return data.payment;
  * };
  */
@@ -220,7 +303,7 @@ export type HookHandler<T, R = unknown> = (
  *
  * @example
  * const onInstall: LifecycleCallback = async (context) => {
- *   await context.db.query("CREATE TABLE IF NOT EXISTS charges (id TEXT PRIMARY KEY, amount REAL)");
+ *   await context.db.query("CREATE TABLE IF NOT EXISTS charges (id TEXT PRIMARY KEY, amount INTEGER)");
  * };
  */
 export type LifecycleCallback = (context: PluginContext) => Promise<void> | void;
@@ -251,7 +334,7 @@ export interface BasePlugin {
 
 const metadata = z.record(z.string(), z.unknown()).default({});
 const returnedMetadata = z.record(z.string(), z.unknown()).optional();
-const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
+const currency = currencySchema;
 const timestamp = z.iso.datetime({ offset: true });
 
 /**
@@ -270,18 +353,32 @@ export const pluginFailureSchema = z.object({
 export type PluginFailure = z.infer<typeof pluginFailureSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Payment plugins
+// Payment plugins. Amounts are integers in the currency's minor units (ISO 4217 exponent: USD
+// cents, JPY yen, KWD fils), never floats. A payment moves pending → authorized → captured →
+// refunded, or ends failed or canceled; what a plugin reports about it is the provider's
+// absolute truth (amounts so far, not deltas), which the platform applies once, forwards only.
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A payment to process. Amounts are in major units (dollars, not cents), as in the hook payloads.
+ * A payment to process.
  *
  * @example
- * const payment = paymentDataSchema.parse({ amount: 10, currency: "USD", idempotency_key: "order-1:pay" });
+ * const payment = paymentDataSchema.parse({
+ *   amount: 1250, // 12.50 USD
+ *   currency: "USD",
+ *   payment_id: "pay_8e3a7c21",
+ *   tenant_id: "ten_1",
+ *   idempotency_key: "pay:ten_1:checkout-7f3a",
+ * });
  */
 export const paymentDataSchema = z.object({
-  amount: z.number().positive(),
+  /** In the currency's minor units: 1250 is 12.50 USD, 500 is 500 JPY, 1250 is 1.250 KWD. */
+  amount: minorUnitsSchema.refine((amount) => amount > 0, "must be more than 0"),
   currency,
+  /** The platform's id of this payment: put it in the provider's metadata, so its webhooks can name it. */
+  payment_id: z.string().min(1),
+  /** The store the payment is for: put it in the provider's metadata beside payment_id. */
+  tenant_id: z.string().min(1),
   order_id: z.string().optional(),
   customer_id: z.string().optional(),
   method: z.string().optional(),
@@ -293,57 +390,156 @@ export const paymentDataSchema = z.object({
 export type PaymentData = z.infer<typeof paymentDataSchema>;
 
 /**
- * The outcome of a payment call: `success` tells which of the two shapes it is.
+ * What the storefront needs to let the customer finish a payment the provider holds (3-D Secure):
+ * a client secret for the provider's browser SDK, or a page to send the customer to.
+ *
+ * @example
+ * const action: PaymentNextAction = { type: "use_stripe_sdk", client_secret: "pi_1_secret_2" };
+ */
+export const paymentNextActionSchema = z.object({
+  type: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  redirect_url: z.url().optional(),
+});
+export type PaymentNextAction = z.infer<typeof paymentNextActionSchema>;
+
+/**
+ * Why a provider refused: the plugin's code and message, and the card issuer's decline code when
+ * there is one.
+ *
+ * @example
+ * const failure: PaymentFailure = { code: "card_declined", message: "Your card was declined.", decline_code: "insufficient_funds" };
+ */
+export const paymentFailureSchema = pluginFailureSchema.extend({ decline_code: z.string().min(1).optional() });
+export type PaymentFailure = z.infer<typeof paymentFailureSchema>;
+
+/**
+ * A payment's state at its provider, as a plugin reports it from a webhook or a retrieve: the
+ * provider's absolute truth (amounts so far, not the change). The platform finds the payment by
+ * `payment_id` (from the provider's metadata) or by its transaction id, and applies the report
+ * only forwards: a report older than what it knows changes nothing, so webhooks may come twice,
+ * late or out of order.
+ *
+ * @example
+ * const update: PaymentUpdate = {
+ *   payment_id: "pay_8e3a7c21",
+ *   transaction_id: "pi_3Mtw",
+ *   status: "captured",
+ *   captured_amount: 1250,
+ *   refunded_amount: 250,
+ * };
+ */
+export const paymentUpdateSchema = z.object({
+  payment_id: z.string().min(1).optional(),
+  transaction_id: z.string().min(1),
+  status: paymentStatusSchema,
+  /** What was authorized. */
+  amount: minorUnitsSchema.optional(),
+  /** What was captured so far; absent on a capture means all of `amount`. */
+  captured_amount: minorUnitsSchema.optional(),
+  /** What was refunded so far, all refunds together. */
+  refunded_amount: minorUnitsSchema.optional(),
+  /** With `pending`: what the customer must do to continue. */
+  next_action: paymentNextActionSchema.optional(),
+  /** With `failed`: why. */
+  error: paymentFailureSchema.optional(),
+});
+export type PaymentUpdate = z.infer<typeof paymentUpdateSchema>;
+
+/**
+ * The outcome of a payment call (processPayment, capturePayment, cancelPayment, refundPayment):
+ * `success` tells which of the two shapes it is. A success reports the payment's state after the
+ * call, as a PaymentUpdate does; `pending` with `next_action` means the customer must act (3-D
+ * Secure). A failure is a decline or a refusal, unless `indeterminate` says the plugin could not
+ * tell whether the provider acted (a timeout, a 500): then the platform keeps the payment pending
+ * and settles it from the provider's webhook or a refresh, instead of failing it.
  *
  * @example
  * const ok: PaymentResult = { success: true, transaction_id: "ch_1", status: "captured" };
+ * const needsAction: PaymentResult = {
+ *   success: true,
+ *   transaction_id: "pi_1",
+ *   status: "pending",
+ *   next_action: { type: "use_stripe_sdk", client_secret: "pi_1_secret_2" },
+ * };
  * const declined: PaymentResult = {
  *   success: false,
- *   error: { code: "CARD_DECLINED", message: "The card was declined" },
+ *   error: { code: "card_declined", message: "The card was declined", decline_code: "insufficient_funds" },
+ * };
+ * const unknown: PaymentResult = {
+ *   success: false,
+ *   indeterminate: true,
+ *   error: { code: "api_connection_error", message: "Stripe did not answer in time", retryable: true },
  * };
  */
 export const paymentResultSchema = z.discriminatedUnion("success", [
-  z.object({
+  paymentUpdateSchema.omit({ payment_id: true, error: true }).extend({
     success: z.literal(true),
-    transaction_id: z.string().min(1),
-    status: z.enum(["pending", "authorized", "captured"]),
-    /** Where to send the customer when the provider needs them (e.g. 3-D Secure). */
-    redirect_url: z.url().optional(),
+    status: paymentStatusSchema.exclude(["failed"]),
     metadata: returnedMetadata,
   }),
   z.object({
     success: z.literal(false),
-    transaction_id: z.string().optional(),
-    error: pluginFailureSchema,
+    transaction_id: z.string().min(1).optional(),
+    error: paymentFailureSchema,
+    /** The provider may or may not have acted: the payment stays pending until its webhook or a refresh says. */
+    indeterminate: z.boolean().optional(),
     metadata: returnedMetadata,
   }),
 ]);
 export type PaymentResult = z.infer<typeof paymentResultSchema>;
 
 /**
- * A payment gateway (spec, "Payment Plugins").
+ * A payment gateway (spec, "Payment Plugins"). Each call carries an idempotency key
+ * (`payment.idempotency_key`, `context.idempotency_key`) derived from the platform's operation:
+ * pass it on to the provider, so a retried call never charges, captures or refunds twice.
  *
  * @example
  * const stripe: PaymentPlugin = {
  *   manifest,
  *   async processPayment(context, payment) {
- *     const res = await context.http.post("https://api.stripe.com/v1/charges", payment, {
+ *     const res = await context.http.post("https://api.stripe.com/v1/payment_intents", payment, {
  *       headers: { "Idempotency-Key": payment.idempotency_key },
  *     });
  *     const body = (await res.json()) as { id: string };
- *     return { success: true, transaction_id: body.id, status: "captured" };
+ *     return { success: true, transaction_id: body.id, status: "authorized" };
  *   },
- *   capturePayment: async (context, transactionId) => ({ transaction_id: transactionId }),
- *   refundPayment: async (context, transactionId, amount) => ({ transaction_id: transactionId, amount }),
- *   handleWebhook: async (context, event, data) => context.logger.info(event, { data }),
+ *   capturePayment: async (context, transactionId, amount) => ({
+ *     success: true,
+ *     transaction_id: transactionId,
+ *     status: "captured",
+ *     captured_amount: amount,
+ *   }),
+ *   cancelPayment: async (context, transactionId) => ({ success: true, transaction_id: transactionId, status: "canceled" }),
+ *   refundPayment: async (context, transactionId, amount) => ({
+ *     success: true,
+ *     transaction_id: transactionId,
+ *     status: "captured",
+ *     refunded_amount: amount,
+ *   }),
+ *   retrievePayment: async (context, transactionId) => ({ transaction_id: transactionId, status: "authorized" }),
+ *   handleWebhook: async (context, event, data) => {
+ *     context.logger.info(event, { data });
+ *     return null; // nothing this payment gateway needs to report
+ *   },
  * };
  */
 export interface PaymentPlugin extends BasePlugin {
   processPayment(context: PluginContext, paymentData: PaymentData): Promise<PaymentResult>;
-  capturePayment(context: PluginContext, transactionId: string): Promise<unknown>;
-  /** Without `amount`, refunds the whole payment. */
-  refundPayment(context: PluginContext, transactionId: string, amount?: number): Promise<unknown>;
-  handleWebhook(context: PluginContext, event: string, data: unknown): Promise<void>;
+  /** Without `amount`, captures all that was authorized; with less, the provider may release the rest. */
+  capturePayment(context: PluginContext, transactionId: string, amount?: number): Promise<PaymentResult>;
+  /** Releases an authorized (or pending) payment; nothing was or will be charged. */
+  cancelPayment(context: PluginContext, transactionId: string): Promise<PaymentResult>;
+  /** Without `amount`, refunds all that is left; the result's `refunded_amount` is all refunds together. */
+  refundPayment(context: PluginContext, transactionId: string, amount?: number): Promise<PaymentResult>;
+  /** The payment's current state at the provider; the platform calls it to reconcile (POST /payments/:id/refresh). */
+  retrievePayment?(context: PluginContext, transactionId: string): Promise<PaymentUpdate>;
+  /**
+   * What a provider's webhook says about a payment, re-read from the provider rather than trusted
+   * from the event (events come late and out of order); `null` when the event is about nothing
+   * of this platform's (no payment_id in its metadata) or changes nothing.
+   */
+  handleWebhook(context: PluginContext, event: string, data: unknown): Promise<PaymentUpdate | null | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -714,11 +910,13 @@ export type CategoryMethodOf<C extends PluginCategory> = Exclude<keyof PluginFor
  *
  * @example
  * // plugin.ts of a payment plugin
+ * const captured = (transactionId: string) => ({ success: true as const, transaction_id: transactionId, status: "captured" as const });
  * const plugin: PluginImplementation<"payment"> = {
- *   processPayment: async (context, payment) => ({ success: true, transaction_id: payment.idempotency_key, status: "captured" }),
- *   capturePayment: async (context, transactionId) => ({ transaction_id: transactionId }),
- *   refundPayment: async (context, transactionId, amount) => ({ transaction_id: transactionId, amount }),
- *   handleWebhook: async (context, event) => context.logger.info(event),
+ *   processPayment: async (context, payment) => captured(payment.idempotency_key),
+ *   capturePayment: async (context, transactionId) => captured(transactionId),
+ *   cancelPayment: async (context, transactionId) => ({ success: true, transaction_id: transactionId, status: "canceled" }),
+ *   refundPayment: async (context, transactionId) => ({ success: true, transaction_id: transactionId, status: "refunded" }),
+ *   handleWebhook: async () => null,
  * };
  * export default plugin;
  */
@@ -729,11 +927,11 @@ export type PluginImplementation<C extends PluginCategory> = Omit<PluginFor<C>, 
  * interface, and nothing else. A call to a method not listed for the plugin's category is refused.
  *
  * @example
- * categoryMethods.payment; // ["processPayment", "capturePayment", "refundPayment", "handleWebhook"]
+ * categoryMethods.payment; // ["processPayment", "capturePayment", "cancelPayment", "refundPayment", "retrievePayment", "handleWebhook"]
  * categoryMethods.utility; // []
  */
 export const categoryMethods = {
-  payment: ["processPayment", "capturePayment", "refundPayment", "handleWebhook"],
+  payment: ["processPayment", "capturePayment", "cancelPayment", "refundPayment", "retrievePayment", "handleWebhook"],
   auth: ["authenticate", "authorize", "refreshToken"],
   analytics: ["trackEvent", "getMetrics", "getDashboard"],
   email: ["sendEmail", "verifyConnection", "handleWebhook"],

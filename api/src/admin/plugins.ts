@@ -2,6 +2,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { urlPolicyOf } from "../net/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole, requireScope } from "../auth/index.ts";
 import { forgetSubscribers } from "../hooks/index.ts";
@@ -43,6 +44,7 @@ function scopeOf(c: Context<AppEnv>): TenantScope {
     queues: c.env,
     tenantId: c.get("principal").tenantId,
     secret: c.env.CONFIG_ENCRYPTION_KEY,
+    allowPrivateUrls: urlPolicyOf(c.env).allowPrivate,
     log: c.get("log"),
     sandbox: sandboxDepsOf(c),
   };

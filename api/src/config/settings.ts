@@ -4,8 +4,9 @@
  */
 import type { SettingSpec, SettingsSchema } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
+import { type UrlPolicy, urlProblem } from "../net/index.ts";
 
-function fieldSchema(spec: SettingSpec): z.ZodType {
+function fieldSchema(spec: SettingSpec, policy: UrlPolicy): z.ZodType {
   switch (spec.type) {
     case "string": {
       let s = z.string();
@@ -24,7 +25,13 @@ function fieldSchema(spec: SettingSpec): z.ZodType {
     case "boolean":
       return z.boolean();
     case "url":
-      return z.url();
+      // a service address is where the plugin's requests will go: the webhook endpoints' SSRF rule applies
+      return spec.egress
+        ? z.url().superRefine((url, ctx) => {
+            const problem = urlProblem(url, policy);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          })
+        : z.url();
     case "email":
       return z.email();
     case "json":
@@ -41,9 +48,12 @@ function withEnum(base: z.ZodType, spec: SettingSpec): z.ZodType {
 }
 
 /** The schema of what a tenant may store: each value checked, unknown keys refused; nothing required yet (activation demands that). */
-export function partialConfigSchema(settings: SettingsSchema): z.ZodType<Record<string, unknown>> {
+export function partialConfigSchema(
+  settings: SettingsSchema,
+  policy: UrlPolicy = { allowPrivate: false },
+): z.ZodType<Record<string, unknown>> {
   const shape: Record<string, z.ZodType> = {};
-  for (const [key, spec] of Object.entries(settings)) shape[key] = fieldSchema(spec).optional();
+  for (const [key, spec] of Object.entries(settings)) shape[key] = fieldSchema(spec, policy).optional();
   return z.strictObject(shape);
 }
 

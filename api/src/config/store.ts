@@ -15,6 +15,8 @@ export interface ConfigScope {
   secret: string;
   tenantId: string;
   slug: string;
+  /** Whether service-address settings may name loopback and private hosts (development only). */
+  allowPrivateUrls?: boolean;
 }
 
 const aadOf = (scope: ConfigScope, key: string) => `${scope.tenantId}/${scope.slug}/${key}`;
@@ -39,7 +41,7 @@ export async function prepareConfig(
       delete candidate[key];
     }
   }
-  const parsed = partialConfigSchema(settings).safeParse(candidate);
+  const parsed = partialConfigSchema(settings, { allowPrivate: scope.allowPrivateUrls === true }).safeParse(candidate);
   if (!parsed.success) {
     const issues = fieldIssues(parsed.error, "config");
     throw new ConfigError("INVALID_CONFIGURATION", `Invalid configuration: ${describeIssues(issues)}`, { issues });

@@ -12,6 +12,8 @@ export const deliveryMessage = z.object({
   hook: z.string(),
   /** Absent when too large to travel inline: read from the event's outbox row. */
   payload: z.unknown().optional(),
+  /** The trace of the request that caused the event: what the delivery's own writes are traced under. */
+  trace_id: z.string().nullish(),
   /** Times the fair-share plan moved this message to the bulk lane to let other tenants go first. */
   deferrals: z.number().int().nonnegative().default(0),
   /** Set on the copy sent to the dead-letter queue. */

@@ -66,6 +66,8 @@ const statusByCode = {
   BUNDLE_INVALID: 503,
   WEBHOOK_ENDPOINT_NOT_FOUND: 404,
   WEBHOOK_ENDPOINT_DISABLED: 409,
+  // inbound webhooks (api/src/plugin-api): the plugin's verify step refused the request
+  WEBHOOK_REFUSED: 400,
   INTERNAL: 500,
 } as const;
 

@@ -20,5 +20,6 @@ export {
   registrationsOf,
   type Subscription,
   subscribersOf,
+  webhookRegistrationOf,
 } from "./subscribers.ts";
 export { type ChainTrace, chainsOfTrace, chainTraceSchema, type TraceStep, traceStepSchema } from "./trace.ts";

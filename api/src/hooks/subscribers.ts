@@ -8,7 +8,13 @@
  * one decryption per plugin. A lifecycle change through this isolate drops the
  * entry at once; another isolate may run the previous set for up to the TTL.
  */
-import { type HookName, type HookRegistration, hookSchema } from "@digital-commerce/plugin-sdk";
+import {
+  type HookName,
+  type HookRegistration,
+  hookSchema,
+  type Webhook,
+  webhookSchema,
+} from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { activeTargets, type SandboxTarget } from "../sandbox/index.ts";
 
@@ -97,6 +103,31 @@ export async function registrationsOf(
       .filter((h) => h.name === hook)
       .map((registration) => ({ slug: row.slug, registration }));
   });
+}
+
+const webhooksRow = z.object({ webhooks: z.string().nullable() });
+
+/**
+ * The webhook at `path` of the plugin the tenant installed (active or not: a verified event is never
+ * dropped for a plugin deactivated since; its delivery fails and waits in the dead letters), or null.
+ */
+export async function webhookRegistrationOf(
+  db: D1Database,
+  tenantId: string,
+  slug: string,
+  path: string,
+): Promise<Webhook | null> {
+  const raw = await db
+    .prepare(
+      `SELECT json_extract(v.manifest, '$.webhooks') AS webhooks
+         FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
+        WHERE i.tenant_id = ? AND i.slug = ?`,
+    )
+    .bind(tenantId, slug)
+    .first();
+  if (raw === null) return null;
+  const { webhooks } = webhooksRow.parse(raw);
+  return z.array(webhookSchema).parse(JSON.parse(webhooks ?? "[]")).find((w) => w.path === path) ?? null;
 }
 
 /** Drops the tenant's cached subscribers: call after any change to its plugins. */

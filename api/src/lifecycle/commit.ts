@@ -18,6 +18,8 @@ export interface TenantScope {
   queues: OutboxQueues;
   tenantId: string;
   secret: string;
+  /** WEBHOOK_ALLOW_PRIVATE_URLS: service-address settings may name loopback and private hosts. */
+  allowPrivateUrls?: boolean;
   log: Logger;
   /** Runs plugin code (lifecycle callbacks); absent, no plugin code runs. */
   sandbox?: SandboxDeps;

@@ -45,6 +45,7 @@ export async function updateConfig(
     secret: scope.secret,
     tenantId: scope.tenantId,
     slug,
+    allowPrivateUrls: scope.allowPrivateUrls,
   });
   if (installation.state === "active") assertComplete(manifest.settings_schema, stored, slug);
   const result = await scope.db

@@ -104,7 +104,7 @@ export async function planInstall(
             manifest.settings_schema,
             options.config,
             {},
-            { secret: scope.secret, tenantId: scope.tenantId, slug },
+            { secret: scope.secret, tenantId: scope.tenantId, slug, allowPrivateUrls: scope.allowPrivateUrls },
           )
         : {};
     const entry = { slug: step.slug, version: step.version, as_dependency: !isRoot, permissions: manifest.permissions };

@@ -26,8 +26,13 @@ export const hookEventMessage = z.object({
 });
 export type HookEventMessage = z.infer<typeof hookEventMessage>;
 
-/** A catalogue hook, an event a plugin emitted (`event:<name>`), or an analytics event (`analytics:<name>`). */
-export type OutboxTopic = HookName | `event:${string}` | `analytics:${string}`;
+/**
+ * A catalogue hook, an event a plugin emitted (`event:<name>`), an analytics event (`analytics:<name>`),
+ * or an inbound webhook a plugin verified (`webhook:<path>`, delivered to that plugin alone).
+ */
+export type OutboxTopic = HookName | `event:${string}` | `analytics:${string}` | `webhook:${string}`;
+
+export const WEBHOOK_TOPIC_PREFIX = "webhook:";
 
 export type OutboxQueue = "hook-events" | "analytics-events";
 
@@ -44,7 +49,11 @@ export function queueOf(topic: string): OutboxQueue {
   return topic.startsWith("analytics:") ? "analytics-events" : "hook-events";
 }
 
-/** The INSERT to put in the caller's batch, and the message to send once it commits. */
+/**
+ * The INSERT to put in the caller's batch, and the message to send once it commits. An event with an
+ * `id` of its own (derived from something outside, such as a provider's event id) is written once: a
+ * second write of the same id changes nothing, which the batch's result shows as 0 changes.
+ */
 export function outboxEvent(
   db: D1Database,
   tenantId: string,
@@ -52,11 +61,12 @@ export function outboxEvent(
   pluginSlug: string | null,
   payload: unknown,
   traceId?: string,
+  id?: string,
 ): OutboxEvent {
   const json = JSON.stringify(payload ?? null);
   const message: HookEventMessage = {
     type: "event",
-    id: crypto.randomUUID(),
+    id: id ?? crypto.randomUUID(),
     tenant_id: tenantId,
     hook: topic,
     plugin_slug: pluginSlug,
@@ -68,7 +78,7 @@ export function outboxEvent(
   const statement = db
     .prepare(
       `INSERT INTO outbox (id, tenant_id, hook, plugin_slug, payload, created_at, queue, trace_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     )
     .bind(message.id, tenantId, topic, pluginSlug, json, message.created_at, queue, traceId ?? null);
   return { statement, message, queue };

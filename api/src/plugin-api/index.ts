@@ -1,2 +1,7 @@
 /** Plugin-served HTTP: API endpoints and inbound webhooks, each run in the plugin's isolate. */
-export { pluginApi } from "./routes.ts";
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { pluginEndpoints } from "./routes.ts";
+import { inboundWebhooks } from "./webhooks.ts";
+
+export const pluginApi = new Hono<AppEnv>().route("/", pluginEndpoints).route("/", inboundWebhooks);

@@ -1,21 +1,25 @@
 /**
- * Serves the manifest's `api_endpoints` under /api/plugins/:slug/... for the
- * calling tenant, and inbound webhooks at /webhooks/:tenant/:slug/..., each only
- * while the plugin is active for that tenant. The tenant's admin token never
- * reaches the plugin: the Authorization header is removed before the call.
+ * Serves the manifest's `api_endpoints` for a tenant while the plugin is active for it: under
+ * /api/plugins/:slug/... (the tenant from the API token, or X-Tenant for a public endpoint), and under
+ * /api/stores/:tenant/plugins/:slug/... for browsers, which can send neither (a sign-in redirect lands
+ * there). The plugin never sees the platform's credentials: the Authorization header is removed, and
+ * of the cookies only the plugin's own jar passes (cookies.ts). Its answer goes back as it is, redirects
+ * included, except that the cookies it sets are kept in its jar and it cannot clear the site's data.
+ * Inbound webhooks are in webhooks.ts.
  */
-import type { ApiEndpoint, Webhook } from "@digital-commerce/plugin-sdk";
+import type { ApiEndpoint } from "@digital-commerce/plugin-sdk";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { AuthError, findPrincipal } from "../auth/index.ts";
 import { RequestError } from "../errors/index.ts";
 import { sandboxDepsOf } from "../http/index.ts";
-import { findTarget, invokePlugin, SandboxError, type SandboxTarget } from "../sandbox/index.ts";
+import { findTarget, invokePlugin, recordSecurityEvent, SandboxError, type SandboxTarget } from "../sandbox/index.ts";
+import { pluginCookieHeader, pluginSetCookies } from "./cookies.ts";
 
-export const pluginApi = new Hono<AppEnv>();
+export const pluginEndpoints = new Hono<AppEnv>();
 
-async function activeTarget(c: Context<AppEnv>, tenantId: string, slug: string): Promise<SandboxTarget> {
+export async function activeTarget(c: Context<AppEnv>, tenantId: string, slug: string): Promise<SandboxTarget> {
   const target = await findTarget(c.env, tenantId, slug);
   if (target?.state !== "active") {
     throw new SandboxError("PLUGIN_NOT_ACTIVE", `${slug} is not active for this tenant.`, { slug });
@@ -25,13 +29,39 @@ async function activeTarget(c: Context<AppEnv>, tenantId: string, slug: string):
 }
 
 /** The request the plugin sees: its own path, the body and headers, without the platform's credentials. */
-function forwarded(request: Request, path: string): Request {
+export function forwarded(request: Request, path: string, slug: string): Request {
   const url = new URL(request.url);
   url.pathname = path;
   const headers = new Headers(request.headers);
   headers.delete("authorization");
-  headers.delete("cookie");
-  return new Request(url, { method: request.method, headers, body: request.body });
+  const cookies = pluginCookieHeader(headers.get("cookie"), slug);
+  if (cookies) headers.set("cookie", cookies);
+  else headers.delete("cookie");
+  return new Request(url, { method: request.method, headers, body: request.body, redirect: "manual" });
+}
+
+// headers a plugin's answer may not carry: they act on the whole origin, which the plugin shares
+const ORIGIN_WIDE = ["clear-site-data", "set-cookie"];
+
+/** The plugin's answer as the client gets it: its cookies kept in its jar under `basePath`, and the trace id. */
+export function answered(c: Context<AppEnv>, target: SandboxTarget, response: Response, basePath: string): Response {
+  const { cookies, refused } = pluginSetCookies(response.headers.getSetCookie(), target.slug, basePath);
+  const headers = new Headers(response.headers);
+  for (const name of ORIGIN_WIDE) headers.delete(name);
+  for (const cookie of cookies) headers.append("set-cookie", cookie);
+  // a Response of the plugin's own is answered as it is, so the headers the middleware set must be added here
+  headers.set("x-trace-id", c.get("traceId"));
+  if (refused.length > 0) {
+    c.executionCtx.waitUntil(
+      recordSecurityEvent(c.env.DB, {
+        tenantId: target.tenant.id,
+        slug: target.slug,
+        kind: "invalid_cookie",
+        detail: `Set-Cookie refused: ${refused.join(" | ")}`,
+      }),
+    );
+  }
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 async function bearer(c: Context<AppEnv>) {
@@ -39,24 +69,20 @@ async function bearer(c: Context<AppEnv>) {
   return match?.[1] ? await findPrincipal(c.env.DB, match[1]) : null;
 }
 
-pluginApi.all("/api/plugins/:slug/*", async (c) => {
-  const slug = c.req.param("slug");
-  const path = c.req.path.slice(`/api/plugins/${slug}`.length) || "/";
-  const principal = await bearer(c);
-  let tenantId = principal?.tenantId;
-  if (!tenantId) {
-    // public endpoints name their tenant with X-Tenant (its slug)
-    const tenantSlug = c.req.header("x-tenant");
-    const row = tenantSlug
-      ? await c.env.DB.prepare("SELECT id FROM tenants WHERE slug = ?").bind(tenantSlug).first<{ id: string }>()
-      : null;
-    if (!row)
-      throw new AuthError(
-        "UNAUTHENTICATED",
-        "Send an API token, or X-Tenant with the store's slug for a public endpoint.",
-      );
-    tenantId = row.id;
-  }
+async function tenantIdOf(c: Context<AppEnv>, tenantSlug: string): Promise<string | null> {
+  const row = await c.env.DB.prepare("SELECT id FROM tenants WHERE slug = ?").bind(tenantSlug).first<{ id: string }>();
+  return row?.id ?? null;
+}
+
+/** Runs the endpoint of the plugin the request names, for `tenantId`, with `principal` when a token came. */
+async function serveEndpoint(
+  c: Context<AppEnv>,
+  tenantId: string,
+  slug: string,
+  basePath: string,
+  principal: Awaited<ReturnType<typeof bearer>>,
+): Promise<Response> {
+  const path = c.req.path.slice(basePath.length) || "/";
   const target = await activeTarget(c, tenantId, slug);
   const endpoint = target.manifest.api_endpoints.find((e: ApiEndpoint) => e.method === c.req.method && e.path === path);
   if (!endpoint) {
@@ -66,29 +92,39 @@ pluginApi.all("/api/plugins/:slug/*", async (c) => {
   if (endpoint.auth_required && !principal) {
     throw new AuthError("UNAUTHENTICATED", `${c.req.method} ${path} of ${slug} needs an API token.`);
   }
-  return await invokePlugin(sandboxDepsOf(c), target, {
+  const response = await invokePlugin(sandboxDepsOf(c), target, {
     kind: "endpoint",
     name: `${endpoint.method} ${endpoint.path}`,
-    run: (worker, invocation) => worker.handleRequest(endpoint.handler, forwarded(c.req.raw, path), invocation),
+    traceId: c.get("traceId"),
+    run: (worker, invocation) => worker.handleRequest(endpoint.handler, forwarded(c.req.raw, path, slug), invocation),
   });
+  return answered(c, target, response, basePath);
+}
+
+pluginEndpoints.all("/api/plugins/:slug/*", async (c) => {
+  const slug = c.req.param("slug");
+  const principal = await bearer(c);
+  let tenantId = principal?.tenantId;
+  if (!tenantId) {
+    // public endpoints name their tenant with X-Tenant (its slug)
+    const tenantSlug = c.req.header("x-tenant");
+    tenantId = (tenantSlug ? await tenantIdOf(c, tenantSlug) : null) ?? undefined;
+    if (!tenantId)
+      throw new AuthError(
+        "UNAUTHENTICATED",
+        "Send an API token, or X-Tenant with the store's slug for a public endpoint.",
+      );
+  }
+  return await serveEndpoint(c, tenantId, slug, `/api/plugins/${slug}`, principal);
 });
 
-pluginApi.all("/webhooks/:tenant/:slug/*", async (c) => {
+pluginEndpoints.all("/api/stores/:tenant/plugins/:slug/*", async (c) => {
   const { tenant: tenantSlug, slug } = c.req.param();
-  const tenant = await c.env.DB.prepare("SELECT id FROM tenants WHERE slug = ?")
-    .bind(tenantSlug)
-    .first<{ id: string }>();
-  if (!tenant) throw new RequestError("NOT_FOUND", `No store "${tenantSlug}".`);
-  const path = c.req.path.slice(`/webhooks/${tenantSlug}/${slug}`.length) || "/";
-  const target = await activeTarget(c, tenant.id, slug);
-  const webhook = target.manifest.webhooks.find((w: Webhook) => w.path === path);
-  if (!webhook?.handler) {
-    throw new RequestError("NOT_FOUND", `${slug} has no webhook handler at ${path}.`);
+  const tenantId = await tenantIdOf(c, tenantSlug);
+  if (!tenantId) throw new RequestError("NOT_FOUND", `No store "${tenantSlug}".`);
+  const principal = await bearer(c);
+  if (principal && principal.tenantId !== tenantId) {
+    throw new AuthError("FORBIDDEN", `This token belongs to another store than "${tenantSlug}".`);
   }
-  const handler = webhook.handler;
-  return await invokePlugin(sandboxDepsOf(c), target, {
-    kind: "webhook",
-    name: path,
-    run: (worker, invocation) => worker.handleRequest(handler, forwarded(c.req.raw, path), invocation),
-  });
+  return await serveEndpoint(c, tenantId, slug, `/api/stores/${tenantSlug}/plugins/${slug}`, principal);
 });

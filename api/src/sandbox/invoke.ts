@@ -110,7 +110,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
     return result;
   } catch (error) {
     if (error instanceof SandboxError && error.code === "PLUGIN_TIMEOUT") {
-      abandonIsolate(target);
+      abandonIsolate(deps.env, target);
       record("timeout", { code: error.code, message: error.message });
       deps.waitUntil(
         recordSecurityEvent(deps.env.DB, {
@@ -129,7 +129,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
     }
     const failure = classify(error);
     if (failure.outcome !== "error") {
-      abandonIsolate(target);
+      abandonIsolate(deps.env, target);
       deps.waitUntil(
         recordSecurityEvent(deps.env.DB, {
           tenantId: target.tenant.id,

@@ -15,10 +15,11 @@
  */
 import type { PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../env.ts";
+import { urlPolicyOf } from "../net/index.ts";
 import { loadBundleCode } from "./bundles.ts";
 import type { CapabilityProps } from "./capabilities/index.ts";
 import type { EffectiveLimits } from "./limits.ts";
-import { grants, type SandboxTarget } from "./target.ts";
+import { egressHosts, grants, type SandboxTarget } from "./target.ts";
 
 export const COMPATIBILITY_DATE = "2026-11-01";
 
@@ -26,17 +27,23 @@ type Exports = Cloudflare.Exports;
 
 const generations = new Map<string, number>();
 
-const baseId = (t: SandboxTarget) =>
-  `${t.tenant.id}:${t.slug}@${t.version}#${t.hash.slice(0, 16)}:${t.granted.capabilities.join(",")}:${t.granted.network.join(",")}`;
+// the egress hosts are part of the id: a changed service address starts an isolate whose gate knows it
+const baseId = (t: SandboxTarget, hosts: readonly string[]) =>
+  `${t.tenant.id}:${t.slug}@${t.version}#${t.hash.slice(0, 16)}:${t.granted.capabilities.join(",")}:${hosts.join(",")}`;
 
-export function isolateId(target: SandboxTarget, host = "api"): string {
-  const base = baseId(target);
-  return `${host}/${base}:g${generations.get(base) ?? 0}`;
+type LoaderEnv = Pick<ApiEnv, "LOADER" | "BUNDLES" | "SANDBOX_HOST" | "WEBHOOK_ALLOW_PRIVATE_URLS">;
+
+const hostsOf = (env: Pick<ApiEnv, "WEBHOOK_ALLOW_PRIVATE_URLS">, target: SandboxTarget) =>
+  egressHosts(target, urlPolicyOf(env));
+
+export function isolateId(target: SandboxTarget, host: string | undefined, hosts: readonly string[]): string {
+  const base = baseId(target, hosts);
+  return `${host ?? "api"}/${base}:g${generations.get(base) ?? 0}`;
 }
 
 /** Makes the next call start a new isolate instead of reusing the current one. */
-export function abandonIsolate(target: SandboxTarget): void {
-  const base = baseId(target);
+export function abandonIsolate(env: Pick<ApiEnv, "WEBHOOK_ALLOW_PRIVATE_URLS">, target: SandboxTarget): void {
+  const base = baseId(target, hostsOf(env, target));
   generations.set(base, (generations.get(base) ?? 0) + 1);
 }
 
@@ -53,12 +60,13 @@ function capabilityEnv(exports: Exports, target: SandboxTarget): Record<string, 
 }
 
 export function pluginWorker(
-  env: Pick<ApiEnv, "LOADER" | "BUNDLES" | "SANDBOX_HOST">,
+  env: LoaderEnv,
   exports: Exports,
   target: SandboxTarget,
   limits: EffectiveLimits,
 ): PluginWorkerApi {
-  const worker = env.LOADER.get(isolateId(target, env.SANDBOX_HOST), async () => ({
+  const hosts = hostsOf(env, target);
+  const worker = env.LOADER.get(isolateId(target, env.SANDBOX_HOST, hosts), async () => ({
     compatibilityDate: COMPATIBILITY_DATE,
     mainModule: "plugin.js",
     modules: { "plugin.js": await loadBundleCode(env.BUNDLES, target.slug, target.version, target.hash) },
@@ -67,7 +75,7 @@ export function pluginWorker(
       props: {
         tenantId: target.tenant.id,
         slug: target.slug,
-        hosts: grants(target, "http") ? target.granted.network : [],
+        hosts,
       },
     }),
     limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },

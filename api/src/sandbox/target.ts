@@ -12,6 +12,7 @@ import {
 } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { revealConfig } from "../config/index.ts";
+import { type UrlPolicy, urlProblem } from "../net/index.ts";
 import { type PluginState, pluginState } from "../registry/index.ts";
 import { SandboxError } from "./errors.ts";
 
@@ -96,4 +97,22 @@ export async function activeTargets(env: Secrets, tenantId: string): Promise<San
 
 export function grants(target: SandboxTarget, capability: Capability): boolean {
   return target.granted.capabilities.includes(capability);
+}
+
+/**
+ * The hosts the egress gate lets the plugin reach: what the tenant granted at install, and the host of
+ * each service-address setting (`egress: true`) the operator configured, checked again by the address
+ * rule in force (a value stored while private addresses were allowed is not reachable once they are not).
+ * Nothing without the http capability.
+ */
+export function egressHosts(target: SandboxTarget, policy: UrlPolicy): string[] {
+  if (!grants(target, "http")) return [];
+  const hosts = new Set(target.granted.network);
+  for (const [key, spec] of Object.entries(target.manifest.settings_schema)) {
+    const value = target.config[key];
+    if (!spec.egress || typeof value !== "string" || urlProblem(value, policy) !== null) continue;
+    const url = new URL(value);
+    hosts.add(url.port ? `${url.hostname}:${url.port}` : url.hostname);
+  }
+  return [...hosts];
 }

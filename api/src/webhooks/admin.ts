@@ -19,7 +19,7 @@ import {
 import { ALL_EVENTS, notificationHooks } from "./event-types.ts";
 import * as routes from "./routes.ts";
 import { DEFAULT_OVERLAP_SECONDS } from "./schemas.ts";
-import { urlPolicyOf } from "./urls.ts";
+import { urlPolicyOf } from "../net/index.ts";
 
 export const webhooksAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

@@ -4,7 +4,7 @@ import { endpointNotFound, invalidField, WebhookError } from "./errors.ts";
 import type { EndpointRow, EndpointView } from "./schemas.ts";
 import { endpointRow } from "./schemas.ts";
 import { generateSecret, openSecret, sealSecret } from "./secrets.ts";
-import { type UrlPolicy, urlProblem } from "./urls.ts";
+import { type UrlPolicy, urlProblem } from "../net/index.ts";
 
 export interface EndpointScope {
   db: D1Database;

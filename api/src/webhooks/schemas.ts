@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { ALL_EVENTS, eventTypeProblem, notificationHooks } from "./event-types.ts";
 import { secretProblem } from "./secrets.ts";
-import { urlProblem } from "./urls.ts";
+import { urlProblem } from "../net/index.ts";
 
 /** The longest overlap a rotation may ask for: a week. */
 export const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;

@@ -1,7 +1,8 @@
 /**
  * Bundles a plugin folder into one ES module for a Dynamic Worker: the handler
  * modules its manifest names, its optional lifecycle callbacks (lifecycle.ts),
- * its optional category methods (plugin.ts), and the SDK's isolate entrypoint,
+ * its optional category methods and services (plugin.ts's default export and
+ * its named export `services`), and the SDK's isolate entrypoint,
  * with the validated manifest and its category's method names inlined as JSON
  * so the schema library stays out of the isolate. Runs in Node, with esbuild.
  */
@@ -106,6 +107,36 @@ function problemOf(m: { text: string; location?: { file: string } | null }): { f
   return { file: m.location?.file, message: m.text };
 }
 
+// esbuild's words for a member of the namespace import that plugin.ts does not export
+const UNDEFINED_IMPORT = /^Import "(default|services)" will always be undefined because there is no matching export in "(.+)"$/;
+
+/**
+ * plugin.ts must export what the platform reads from it: the category's methods as default when the
+ * category has any, else at least its services. Refuses the bundle otherwise, naming the file.
+ */
+function pluginExportProblems(root: string, manifest: PluginManifest, warnings: { text: string }[]): void {
+  const missing = new Set(
+    warnings.flatMap((w) => {
+      const m = UNDEFINED_IMPORT.exec(w.text);
+      return m?.[1] && m[2]?.split("/").pop() === "plugin.ts" ? [m[1]] : [];
+    }),
+  );
+  if (!missing.has("default")) return;
+  if (categoryMethods[manifest.category].length > 0) {
+    throw new BundleError(root, [
+      { file: "plugin.ts", message: "has no default export; export the object implementing the category's methods as default" },
+    ]);
+  }
+  if (missing.has("services")) {
+    throw new BundleError(root, [
+      {
+        file: "plugin.ts",
+        message: "exports neither a default (lifecycle callbacks) nor services; export `services`, or remove the file",
+      },
+    ]);
+  }
+}
+
 /**
  * Bundles the plugin in `dir`.
  *
@@ -130,12 +161,14 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
     // default imports: esbuild refuses a handler module without a default export
     ...paths.map((p, i) => `import h${i} from ${JSON.stringify(`./${p}`)};`),
     hasLifecycle ? `import * as lifecycle from "./lifecycle.ts";` : "const lifecycle = {};",
-    // a default import here too: plugin.ts without a default export fails the build, naming the file
-    hasPlugin ? `import plugin from "./plugin.ts";` : "const plugin = {};",
+    // a namespace import: plugin.ts holds the category's methods (default), its services (`services`), or both
+    hasPlugin ? `import * as pluginModule from "./plugin.ts";` : "const pluginModule = {};",
     `const manifest = ${JSON.stringify(manifest)};`,
     `const methods = ${JSON.stringify(categoryMethods[manifest.category])};`,
     `const handlers = { ${paths.map((p, i) => `${JSON.stringify(p)}: h${i}`).join(", ")} };`,
-    "export default definePluginWorker({ manifest, handlers, lifecycle, plugin, methods });",
+    "const plugin = pluginModule.default;",
+    "const services = pluginModule.services;",
+    "export default definePluginWorker({ manifest, handlers, lifecycle, plugin, services, methods });",
   ].join("\n");
   let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>;
   try {
@@ -152,6 +185,7 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
     if (!messages) throw error;
     throw new BundleError(root, messages.map(problemOf));
   }
+  if (hasPlugin) pluginExportProblems(root, manifest, result.warnings);
   // plugin code must not name the guard or its state, or it could switch the guard off
   const reserved = Object.keys(result.metafile.inputs).filter(
     (file) =>

@@ -2,7 +2,7 @@
  * Checks a plugin folder as the platform will use it and reports every problem at once, each
  * with its file and path: the manifest against the schema (dependency ranges, hook names and
  * the rest), each handler file it names (inside the folder, there, exporting a handler),
- * plugin.ts against its category's methods, lifecycle.ts, and finally the bundle itself.
+ * plugin.ts against its category's methods and its services, lifecycle.ts, and finally the bundle itself.
  * `admin-cli validate` prints what this finds; `admin-cli build` and `dev` refuse on its errors.
  */
 import { existsSync } from "node:fs";

@@ -2,12 +2,14 @@
  * Loads a plugin's modules in Node and checks what they export against what the platform will
  * call: each handler module's default export is a function taking (context, data) or
  * (context, request); plugin.ts's default export holds only its category's methods and the
- * lifecycle callbacks; lifecycle.ts exports only lifecycle callbacks, none also in plugin.ts.
+ * lifecycle callbacks, and its `services` export only functions (context, ...args) under names
+ * a dependent can call; lifecycle.ts exports only lifecycle callbacks, none also in plugin.ts.
  * Bundled like `bundlePlugin` bundles them, so what loads here is what the isolate runs.
  */
 import { build } from "esbuild";
 import type { PluginCategory } from "../manifest.ts";
 import { lifecycleNames } from "../runtime/protocol.ts";
+import { NOT_SERVICE_NAMES, SERVICE_NAME } from "../runtime/services.ts";
 import { categoryMethods } from "../types.ts";
 import { ISOLATE_BUILD } from "./bundle.ts";
 import { error, esbuildProblems, type PluginProblem, warning } from "./problems.ts";
@@ -64,16 +66,40 @@ function checkHandler(handler: HandlerModule, mod: Namespace): PluginProblem[] {
   return [];
 }
 
+function checkServices(services: unknown): PluginProblem[] {
+  if (typeof services !== "object" || services === null || Array.isArray(services)) {
+    return [error("plugin.ts", `is ${describe(services)}, not an object of functions (context, ...args)`, "services")];
+  }
+  const entries = Object.entries(services);
+  if (entries.length === 0) return [warning("plugin.ts", "is empty; dependents have nothing to call", "services")];
+  return entries.flatMap(([name, value]) => {
+    const path = `services.${name}`;
+    if (!SERVICE_NAME.test(name) || NOT_SERVICE_NAMES.has(name)) {
+      const why = `a service name is an identifier of up to 100 characters, none of ${[...NOT_SERVICE_NAMES].join(", ")}`;
+      return [error("plugin.ts", `cannot be called through context.plugins: ${why}`, path)];
+    }
+    return typeof value === "function"
+      ? []
+      : [error("plugin.ts", `is ${describe(value)}, not a function (context, ...args)`, path)];
+  });
+}
+
 function checkPluginObject(mod: Namespace, category: PluginCategory | null, lifecycle: Namespace | null) {
-  const problems: PluginProblem[] = [];
+  const problems: PluginProblem[] = mod.services === undefined ? [] : checkServices(mod.services);
   const plugin = mod.default;
+  const methods: readonly string[] = category ? categoryMethods[category] : [];
+  // a plugin whose category has no methods may keep only its services in plugin.ts
+  if (plugin === undefined && mod.services !== undefined && category && methods.length === 0) return problems;
   if (plugin === undefined) {
-    return [error("plugin.ts", "has no default export; export the object implementing the category's methods")];
+    const message =
+      methods.length > 0 || !category
+        ? "has no default export; export the object implementing the category's methods"
+        : "exports neither a default (lifecycle callbacks) nor services; export `services`, or remove the file";
+    return [...problems, error("plugin.ts", message)];
   }
   if (typeof plugin !== "object" || plugin === null || Array.isArray(plugin)) {
-    return [error("plugin.ts", `is ${describe(plugin)}, not an object of methods`, "default")];
+    return [...problems, error("plugin.ts", `is ${describe(plugin)}, not an object of methods`, "default")];
   }
-  const methods: readonly string[] = category ? categoryMethods[category] : [];
   const callbacks: readonly string[] = lifecycleNames;
   const offered = methods.length > 0 ? `its methods are ${methods.join(", ")}` : "it has no methods";
   for (const [key, value] of Object.entries(plugin)) {

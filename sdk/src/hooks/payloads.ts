@@ -2,8 +2,36 @@
 import { z } from "zod";
 
 const metadata = z.record(z.string(), z.unknown()).default({});
-const money = z.number().nonnegative();
-const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
+
+/**
+ * What an amount must be, in the words a client reads in a 400: money is an integer count of the
+ * currency's smallest unit (ISO 4217 exponent), never a float, so JPY is never charged 100 times.
+ */
+export const MINOR_UNITS_RULE =
+  "must be an integer in the currency's minor units (USD: cents, 12.50 USD is 1250; JPY: yen, 500 JPY is 500; KWD: fils, 1.250 KWD is 1250)";
+
+/**
+ * An amount of money in the currency's minor units: a non-negative safe integer.
+ *
+ * @example
+ * minorUnitsSchema.parse(1250); // 12.50 USD, 1250 JPY or 1.250 KWD, as the currency says
+ * minorUnitsSchema.safeParse(12.5).success; // false: the message says what the unit is
+ */
+export const minorUnitsSchema = z
+  .number({ error: MINOR_UNITS_RULE })
+  .int({ error: MINOR_UNITS_RULE })
+  .nonnegative({ error: "must not be negative" });
+
+/**
+ * An ISO 4217 currency code, three capital letters.
+ *
+ * @example
+ * currencySchema.parse("JPY");
+ */
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, such as USD");
+
+const money = minorUnitsSchema;
+const currency = currencySchema;
 
 export const productSchema = z.object({
   id: z.string().optional(),
@@ -34,13 +62,29 @@ export const orderSchema = z.object({
 });
 export type Order = z.infer<typeof orderSchema>;
 
+/**
+ * A payment's state machine: `pending` (the customer must act, or the provider is still
+ * deciding) → `authorized` → `captured` → `refunded` once refunds add up to what was captured;
+ * `failed` (declined) and `canceled` end it.
+ *
+ * @example
+ * paymentStatusSchema.options; // ["pending", "authorized", "captured", "refunded", "failed", "canceled"]
+ */
+export const paymentStatusSchema = z.enum(["pending", "authorized", "captured", "refunded", "failed", "canceled"]);
+export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
+
 export const paymentSchema = z.object({
   id: z.string().optional(),
   order_id: z.string().optional(),
+  /** What is charged (authorized), in the currency's minor units. */
   amount: money,
   currency,
   method: z.string().optional(),
-  status: z.enum(["pending", "authorized", "captured", "failed", "refunded"]).optional(),
+  status: paymentStatusSchema.optional(),
+  /** Of `amount`, what was captured; a partial capture releases the rest. */
+  captured_amount: money.optional(),
+  /** Of `captured_amount`, what was refunded so far. */
+  refunded_amount: money.optional(),
   metadata,
 });
 export type Payment = z.infer<typeof paymentSchema>;

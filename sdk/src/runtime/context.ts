@@ -6,6 +6,7 @@
 import type { PluginManifest } from "../manifest.ts";
 import type { PluginContext, PluginLogger } from "../types.ts";
 import type { CapabilityEnv, Invocation, LogBinding, LogLevel } from "./protocol.ts";
+import { serviceClients } from "./services.ts";
 import { runTransaction } from "./transaction.ts";
 
 /** The spec's logger is synchronous; its lines are RPC calls the call settles before it returns. */
@@ -95,6 +96,8 @@ export function buildContext(
     };
   }
   if (LOG) context.logger = logger(LOG, pending);
+  // not a capability: always there, holding exactly the manifest's dependencies (none: empty)
+  context.plugins = serviceClients(env.PLUGINS, manifest, invocation);
   return {
     context: context as PluginContext,
     settle: async () => {

@@ -12,8 +12,12 @@ export type {
   LifecycleName,
   LogBinding,
   LogLevel,
+  PluginsBinding,
   PluginWorkerApi,
+  ServiceCallOptions,
+  ServiceOutcome,
   StorageBinding,
 } from "./protocol.ts";
 export { lifecycleNames } from "./protocol.ts";
+export { NOT_SERVICE_NAMES, plainDataProblem, SERVICE_NAME, serviceClients } from "./services.ts";
 export { definePluginWorker, type PluginWorkerDefinition } from "./worker.ts";

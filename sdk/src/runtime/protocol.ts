@@ -4,6 +4,7 @@
  * capabilities a tenant granted are present; the rest do not exist in the isolate.
  */
 import type { DeliveryInfo, MethodOutcome, Row, TenantInfo } from "../types.ts";
+import type { WebhookVerdict } from "../webhooks.ts";
 
 /** What the platform sends with every call into a plugin isolate. */
 export interface Invocation {
@@ -57,6 +58,29 @@ export interface LogBinding {
   ): void;
 }
 
+/** What a service call carries from the caller's invocation into the dependency's. */
+export interface ServiceCallOptions {
+  trace_id?: string;
+  idempotency_key?: string;
+  /** What is left of the caller's time budget: the dependency's call may not outlast its caller. */
+  timeout_ms?: number;
+}
+
+/**
+ * The caller's side of `context.plugins`: one stub, scoped by the platform to this tenant and
+ * plugin, that refuses any slug the plugin's installed manifest does not list as a dependency.
+ */
+export interface PluginsBinding {
+  call(dependency: string, service: string, args: unknown[], options: ServiceCallOptions): Promise<unknown>;
+}
+
+/**
+ * What a plugin isolate answers a service call with. A name the plugin does not export is an
+ * answer (`found: false`, with the names it does export), not a failure of the plugin: the
+ * mistake is the caller's, and must not count against the dependency's health.
+ */
+export type ServiceOutcome = { found: true; value: unknown } | { found: false; services: string[] };
+
 /** The isolate's env: capability stubs by name, plus whether outbound HTTP was granted. */
 export interface CapabilityEnv {
   DB?: DbBinding;
@@ -66,12 +90,16 @@ export interface CapabilityEnv {
   LOG?: LogBinding;
   /** Present when the plugin holds the `http` capability; requests still pass the platform's egress gate. */
   HTTP?: true;
+  /** Present when the manifest declares dependencies: `context.plugins` calls their services through it. */
+  PLUGINS?: PluginsBinding;
 }
 
 /** The RPC surface every plugin isolate exposes to the platform. */
 export interface PluginWorkerApi {
   runHook(handler: string, payload: unknown, invocation: Invocation): Promise<unknown>;
   handleRequest(handler: string, request: Request, invocation: Invocation): Promise<Response>;
+  /** Runs a webhook's verify module on the provider's request: the event to queue, or the refusal. */
+  verifyWebhook(handler: string, request: Request, invocation: Invocation): Promise<WebhookVerdict>;
   runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean>;
   /**
    * Calls one of the category's methods (`processPayment`, `authenticate`, ...) of the plugin's
@@ -84,6 +112,11 @@ export interface PluginWorkerApi {
    * settled on its own: one failing call does not fail the others.
    */
   runMethodBatch(method: string, argsList: unknown[][], invocation: Invocation): Promise<MethodOutcome[]>;
+  /**
+   * Calls one of the services `plugin.ts` exports (`services.formatMoney`), with this plugin's own
+   * context first and then `args`; a dependent's call through `context.plugins` arrives here.
+   */
+  runService(service: string, args: unknown[], invocation: Invocation): Promise<ServiceOutcome>;
 }
 
 export const lifecycleNames = ["onInstall", "onActivate", "onDeactivate", "onUninstall"] as const;

@@ -7,9 +7,10 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { PluginManifest } from "../manifest.ts";
 import type { BasePlugin, MethodOutcome } from "../types.ts";
+import type { WebhookEvent, WebhookVerdict } from "../webhooks.ts";
 import { buildContext } from "./context.ts";
 import { startBudget } from "./guard.ts";
-import type { CapabilityEnv, Invocation, LifecycleName, PluginWorkerApi } from "./protocol.ts";
+import type { CapabilityEnv, Invocation, LifecycleName, PluginWorkerApi, ServiceOutcome } from "./protocol.ts";
 
 export interface PluginWorkerDefinition {
   manifest: PluginManifest;
@@ -23,6 +24,8 @@ export interface PluginWorkerDefinition {
    * bundler so the SDK's schema library stays out of the isolate.
    */
   methods?: readonly string[];
+  /** `plugin.ts`'s named export `services`: what the plugins depending on this one may call. */
+  services?: Record<string, unknown>;
 }
 
 type PluginFunction = (...args: unknown[]) => unknown;
@@ -50,6 +53,20 @@ function methodOf(definition: PluginWorkerDefinition, method: string): PluginFun
   // `this` is the plugin object, so a method may call the plugin's other methods
   return (fn as PluginFunction).bind(definition.plugin);
 }
+
+/** The service by that name, own property only: `constructor` or `toString` is never a service. */
+function serviceOf(definition: PluginWorkerDefinition, service: string): PluginFunction | null {
+  const services = definition.services ?? {};
+  const fn = Object.hasOwn(services, service) ? services[service] : undefined;
+  // `this` is the services object, so a service may call the plugin's other services
+  return typeof fn === "function" ? (fn as PluginFunction).bind(services) : null;
+}
+
+const serviceNames = (definition: PluginWorkerDefinition) =>
+  Object.entries(definition.services ?? {})
+    .filter(([, fn]) => typeof fn === "function")
+    .map(([name]) => name)
+    .sort();
 
 function lifecycleOf(definition: PluginWorkerDefinition, callback: LifecycleName): PluginFunction | null {
   const inFile = definition.lifecycle?.[callback];
@@ -100,6 +117,22 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
       }
     }
 
+    async verifyWebhook(handler: string, request: Request, invocation: Invocation): Promise<WebhookVerdict> {
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
+      const fn = handlerOf(definition, handler);
+      const call = buildContext(this.env, definition.manifest, invocation);
+      try {
+        return { accepted: true, event: (await fn(call.context, request)) as WebhookEvent };
+      } catch (error) {
+        // a refusal is an answer for the provider; anything else is the plugin failing, which the provider retries.
+        // Matched by name: the runtime imports nothing of the SDK's schema module, which holds the class.
+        if (error instanceof Error && error.name === "WebhookRefusal") return { accepted: false, message: error.message };
+        throw error;
+      } finally {
+        await call.settle();
+      }
+    }
+
     async runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean> {
       const fn = lifecycleOf(definition, callback);
       if (!fn) return false;
@@ -141,6 +174,19 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
         }
       }
       return outcomes;
+    }
+
+    async runService(service: string, args: unknown[], invocation: Invocation): Promise<ServiceOutcome> {
+      const fn = serviceOf(definition, service);
+      if (!fn) return { found: false, services: serviceNames(definition) };
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
+      // the context is this plugin's own: its config, its db, the tenant the caller runs for
+      const call = buildContext(this.env, definition.manifest, invocation);
+      try {
+        return { found: true, value: await fn(call.context, ...args) };
+      } finally {
+        await call.settle();
+      }
     }
   };
 }

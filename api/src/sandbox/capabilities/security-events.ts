@@ -1,5 +1,14 @@
-/** Records what the sandbox refused a plugin (egress to an unlisted host, keys outside its namespace). */
-export type SecurityEventKind = "egress_denied" | "invalid_key" | "limit_exceeded" | "timeout";
+/**
+ * Records what the sandbox refused a plugin (egress to an unlisted host, keys outside its namespace, a
+ * cookie it may not set), and inbound webhooks its verify step refused (a bad or stale signature).
+ */
+export type SecurityEventKind =
+  | "egress_denied"
+  | "invalid_key"
+  | "invalid_cookie"
+  | "limit_exceeded"
+  | "timeout"
+  | "webhook_refused";
 
 export async function recordSecurityEvent(
   db: D1Database,

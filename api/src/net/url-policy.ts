@@ -1,5 +1,6 @@
 /**
- * Endpoint URLs and the SSRF stance. A webhook makes the platform send requests wherever a tenant
+ * Endpoint URLs and the SSRF stance, for webhook endpoints and plugins' service addresses (settings
+ * with `egress: true`). Either makes the platform send requests wherever a tenant
  * says, so by default an endpoint must be http(s) on a public unicast address: literal loopback,
  * private (RFC 1918), link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, unique-local,
  * multicast and reserved addresses are refused, and so are `localhost`, `*.localhost`, `*.local` and
@@ -10,7 +11,8 @@
  * Not covered: a public name whose DNS answer is a private address. Workers cannot pin the address
  * fetch() connects to; on Cloudflare's network a Worker's fetch() cannot reach a deployment's private
  * network anyway, so this rule matters most for self-hosted workerd. `WEBHOOK_ALLOW_PRIVATE_URLS="true"`
- * lifts the address rule for local development and tests, whose receivers listen on 127.0.0.1.
+ * lifts the address rule for local development and tests, whose receivers and service counterparts
+ * listen on 127.0.0.1.
  */
 import ipaddr from "ipaddr.js";
 
