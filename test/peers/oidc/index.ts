@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair } from "jose";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+
 import { z } from "zod";
 import { AccountBook, defaultAccounts, type OidcAccount, type OidcAccountInput } from "./accounts.ts";
 import {
@@ -26,6 +27,9 @@ export { defaultAccounts } from "./accounts.ts";
 export type { IdTokenMisbehaviour, MisbehaviourScope } from "./misbehaviour.ts";
 export { WRONG_AUDIENCE } from "./misbehaviour.ts";
 export { SignInError, signIn } from "./sign-in.ts";
+
+/** The Koa context the provider hands its middleware. */
+type ProviderContext = Parameters<Parameters<Provider["use"]>[0]>[0];
 
 const ClientSchema = z.object({
   client_id: z.string().min(1),
@@ -297,7 +301,7 @@ function configuration(
  * satisfy the login and consent prompts, as a login page and a consent screen would.
  */
 async function interactionRoute(
-  ctx: KoaContextWithOIDC,
+  ctx: ProviderContext,
   provider: Provider,
   accounts: AccountBook,
   uid: string,
