@@ -48,6 +48,11 @@ export function invalidParam(param: string, message: string, code?: string): Str
   );
 }
 
+/** A 400 that depends on the object's state (the endpoint ran, so an idempotent replay returns it). */
+export function invalidRequest(message: string, extra: { param?: string; code?: string } = {}): StripeApiError {
+  return new StripeApiError(400, { type: "invalid_request_error", message, ...extra });
+}
+
 /** 404 for an id the account does not have. `param` is what Stripe names: "intent" for a PaymentIntent. */
 export function resourceMissing(kind: string, id: string, param: string): StripeApiError {
   return new StripeApiError(404, {

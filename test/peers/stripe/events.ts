@@ -14,6 +14,8 @@ export interface OperationContext {
   /** The API request that caused the change; null when the customer caused it (a 3-D Secure page). */
   requestId: string | null;
   idempotencyKey: string | null;
+  /** The API version the request asked for (`Stripe-Version`, else the account's default). */
+  apiVersion: string;
   /** The version events are rendered in: the webhook endpoint's (the account's default), not the request's. */
   eventApiVersion: string;
   /** The peer's own URL, for the 3-D Secure page a `next_action` points at. */

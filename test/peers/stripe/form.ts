@@ -41,7 +41,7 @@ function assign(root: FormParams, key: string, value: string): void {
     if (Array.isArray(node)) {
       if (!isIndex(segment)) throw new FormError(key, `Invalid array: ${key}`);
       // `[]` appends; `[3]` addresses the slot, as the SDK's indexed encoding means
-      const index = segment === "" ? node.length : Number(segment);
+      const index: number = segment === "" ? node.length : Number(segment);
       if (last) {
         node[index] = value;
         return;

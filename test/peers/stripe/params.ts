@@ -122,6 +122,16 @@ export const metadata = () =>
     return out;
   });
 
+/** Applies `metadata[key]=value` (null removes the key), as Stripe merges metadata on every update. */
+export function mergeMetadata(target: Record<string, string>, changes: Record<string, string | null> | undefined) {
+  if (!changes) return;
+  if (Object.keys(changes).length === 0) for (const key of Object.keys(target)) delete target[key];
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete target[key];
+    else target[key] = value;
+  }
+}
+
 /** A nested hash (`automatic_payment_methods[enabled]=true`) whose keys are all declared. */
 export const hash = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape);
 

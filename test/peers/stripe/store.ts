@@ -35,6 +35,8 @@ export interface PaymentIntentRecord extends Owned {
   metadata: Record<string, string>;
   payment_method: string | null;
   payment_method_types: string[];
+  allowed_payment_method_types: string[] | null;
+  excluded_payment_method_types: string[] | null;
   automatic_payment_methods: { enabled: boolean; allow_redirects: "always" | "never" } | null;
   latest_charge: string | null;
   last_payment_error: Record<string, unknown> | null;

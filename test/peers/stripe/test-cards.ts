@@ -9,6 +9,8 @@ export type CardBehaviour =
   /** 3-D Secure: the PaymentIntent waits in requires_action until the customer authenticates. */
   | { kind: "authenticate" };
 
+export type Decline = Extract<CardBehaviour, { kind: "decline" }>;
+
 export interface TestCard {
   brand: "visa" | "mastercard" | "amex";
   last4: string;
@@ -19,7 +21,7 @@ export interface TestCard {
 
 const succeed: CardBehaviour = { kind: "succeed" };
 
-function decline(code: string, decline_code: string, message: string, seller_message: string): CardBehaviour {
+function decline(code: string, decline_code: string, message: string, seller_message: string): Decline {
   return { kind: "decline", code, decline_code, message, seller_message };
 }
 
