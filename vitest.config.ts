@@ -82,7 +82,14 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ["test/**/*.test.ts", "sdk/**/*.test.ts", "api/**/*.test.ts", "consumers/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "sdk/**/*.test.ts",
+      "api/**/*.test.ts",
+      "consumers/**/*.test.ts",
+      // each reference plugin's own tests (plugins/<slug>/test/)
+      "plugins/**/*.test.ts",
+    ],
     // the peers' own tests run in Node (vitest.cli.config.ts): they start servers workerd cannot
     exclude: ["test/peers/**", ...configDefaults.exclude],
     setupFiles: ["./test/setup.ts"],

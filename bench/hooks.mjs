@@ -62,7 +62,7 @@ async function activate(call, slugs) {
 }
 
 async function createProduct(call, metadata) {
-  const body = { title: "Mug", price: 12, currency: "USD", ...(metadata ? { metadata } : {}) };
+  const body = { title: "Mug", price: 1200, currency: "USD", ...(metadata ? { metadata } : {}) };
   const res = await call("POST", "/api/commerce/products", body);
   if (res.status !== 201) throw new Error(`POST /api/commerce/products: ${res.status} ${JSON.stringify(res.body)}`);
   return res;

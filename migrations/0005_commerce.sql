@@ -1,6 +1,7 @@
 -- The commerce API: each tenant's products, orders, payments, customers (users) and sign-in
--- sessions. Every row belongs to one tenant and every query is scoped by tenant_id. Amounts are
--- in major units (dollars), as in the hook payloads.
+-- sessions. Every row belongs to one tenant and every query is scoped by tenant_id. Amounts were
+-- major units (dollars) here; 0007_money_minor_units.sql makes them integers in the currency's
+-- minor units (cents, yen, fils), as the API and hook payloads now carry them.
 
 CREATE TABLE products (
   id          TEXT PRIMARY KEY,

@@ -1,11 +1,17 @@
 /**
  * Real servers on loopback for the sandbox tests, started in Node before workerd:
  * an "allowed" HTTP server a plugin's manifest lists (8791), and a "forbidden"
- * HTTP and TCP server no manifest lists (8792), which must never see a request, and a webhook receiver
- * (8794) that records outbound webhook deliveries (test/webhooks/receiver-server.ts).
+ * HTTP and TCP server no manifest lists (8792), which must never see a request, a webhook receiver
+ * (8794) that records outbound webhook deliveries (test/webhooks/receiver-server.ts), and the reference
+ * plugins' counterparts: a Stripe that speaks Stripe's wire protocol (8795, test/peers/stripe), whose
+ * webhooks land on the receiver for the tests to forward into the platform, and a real OpenID provider
+ * (8796, test/peers/oidc).
  */
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
+import { startOidcPeer } from "./peers/oidc/index.ts";
+import { startStripePeer } from "./peers/stripe/index.ts";
+import { OIDC_PEER, STRIPE_PEER } from "./peers/ports.ts";
 import { WEBHOOK_RECEIVER_PORT } from "./webhooks/receiver.ts";
 import { createWebhookReceiver } from "./webhooks/receiver-server.ts";
 
@@ -14,6 +20,7 @@ export const FORBIDDEN_PORT = 8792;
 export const FORBIDDEN_TCP_PORT = 8793;
 
 let servers: (Server | TcpServer)[] = [];
+let peers: { close(): Promise<void> }[] = [];
 const forbiddenHits: string[] = [];
 
 export async function setup({ provide }: { provide: (key: string, value: unknown) => void }) {
@@ -37,10 +44,20 @@ export async function setup({ provide }: { provide: (key: string, value: unknown
     new Promise<void>((r) => webhookReceiver.listen(WEBHOOK_RECEIVER_PORT, "127.0.0.1", r)),
   ]);
   servers = [allowed, forbidden, tcp, webhookReceiver];
+  peers = await Promise.all([
+    startStripePeer({
+      port: STRIPE_PEER.port,
+      apiKey: STRIPE_PEER.apiKeys,
+      webhookUrl: STRIPE_PEER.webhookUrl,
+      webhookSecret: STRIPE_PEER.webhookSecret,
+    }),
+    startOidcPeer({ port: OIDC_PEER.port, clients: [OIDC_PEER.client] }),
+  ]);
   provide("forbiddenPorts", [FORBIDDEN_PORT, FORBIDDEN_TCP_PORT]);
 }
 
 export async function teardown() {
+  await Promise.all(peers.map((p) => p.close()));
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   if (forbiddenHits.length > 0) {
     throw new Error(`a plugin reached a server no manifest lists: ${forbiddenHits.join(", ")}`);

@@ -59,7 +59,7 @@ describe("Plugin Integration", () => {
     expect((await api("POST", "/api/admin/plugins/fraud-check/activate")).status).toBe(200);
     return createPluginManager(env.DB, hookRun(tenant.id));
   }
-  const paymentData = { payment: { amount: 25, currency: "USD" } };
+  const paymentData = { payment: { amount: 2500, currency: "USD" } };
 
   // The spec writes 'before_payment', which its own hook catalogue does not have; the payment hook is before_payment_process.
   it("should execute hooks in order", async () => {

@@ -12,6 +12,7 @@ export {
   EventsCapability,
   LogCapability,
   PluginDatabase,
+  PluginsCapability,
   StorageCapability,
 } from "../api/src/index.ts";
 

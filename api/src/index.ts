@@ -13,6 +13,7 @@ export {
   EventsCapability,
   LogCapability,
   PluginDatabase,
+  PluginsCapability,
   StorageCapability,
 } from "./sandbox/index.ts";
 

@@ -28,6 +28,7 @@ export {
   EventsCapability,
   LogCapability,
   PluginDatabase,
+  PluginsCapability,
   StorageCapability,
 } from "../../api/src/sandbox/index.ts";
 

@@ -53,7 +53,7 @@ describe("admin-cli against the admin API", () => {
     expect(run.stdout).toMatch(
       /\+\s+stripe-gateway\s+1\.0\.0\s+requested\s+network: api\.stripe\.com; capabilities: http, logger/,
     );
-    expect(run.stdout).toContain("Installed stripe-gateway@1.0.0 with core-utils@1.2.0");
+    expect(run.stdout).toContain("Installed stripe-gateway@1.0.0 with core-utils@1.3.0");
     expect(await stateOf("core-utils")).toBe("installed");
     const installed = await me.cli(["list", "--installed"]);
     expect(installed.stdout).toMatch(/core-utils \(dependency\)\s+1\.2\.0\s+installed/);
@@ -110,7 +110,7 @@ describe("admin-cli against the admin API", () => {
     const run = await me.cli(["health", "stripe-gateway"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("stripe-gateway: active, healthy");
-    expect(run.stdout).toContain("✔ dependency:core-utils: core-utils@1.2.0 is active (needs ^1.0.0)");
+    expect(run.stdout).toContain("✔ dependency:core-utils: core-utils@1.3.0 is active (needs ^1.0.0)");
     expect(run.stdout).toMatch(/Calls \(24h\): \d+/);
     const json = (await me.cli(["--json", "health", "stripe-gateway"])).json();
     expect(json).toMatchObject({ status: "healthy", checks: expect.any(Array), calls: { window: "24h" } });
@@ -145,7 +145,7 @@ describe("admin-cli against the admin API", () => {
           .cli(["install", "stripe-gateway", "--tenant", "demo", "--yes"])
           .then((r) => ({ ...r, output: r.stdout }));
     expect(run.code).toBe(0);
-    expect(run.output).toContain("Installed stripe-gateway@1.0.0 with core-utils@1.2.0");
+    expect(run.output).toContain("Installed stripe-gateway@1.0.0 with core-utils@1.3.0");
     await givenUninstalled("core-utils");
   });
 

@@ -93,9 +93,9 @@ describe("admin-cli dependencies", () => {
     ).toBe(0);
     const run = await me.cli(["dependencies", slug]);
     expect(run.code).toBe(0);
-    // not installed: no version meets the range; installed (by another test): 1.2.0 does not satisfy it
+    // not installed: no version meets the range; installed (by another test): 1.3.0 does not satisfy it
     expect(run.stdout).toMatch(
-      /core-utils \^2\.0\.0 ✖ conflict: (no version meets \^2\.0\.0 \(available: 1\.2\.0\)|.*1\.2\.0 does not satisfy \^2\.0\.0)/,
+      /core-utils \^2\.0\.0 ✖ conflict: (no version meets \^2\.0\.0 \(available: 1\.3\.0\)|.*1\.3\.0 does not satisfy \^2\.0\.0)/,
     );
     expect(run.stdout).toMatch(/ghost-utils \^1\.0\.0 ✖ missing: not in the catalogue/);
     const json = (await me.cli(["--json", "dependencies", slug])).json<{ resolvable: boolean; problems: unknown[] }>();

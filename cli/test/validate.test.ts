@@ -45,8 +45,10 @@ describe("admin-cli validate", () => {
       "✖ manifest.ts: hooks.1.handler: src/hooks/missing.ts does not exist",
       "✖ src/api/report.ts: has no default export; export the handler function as default",
       "✖ plugin.ts: default.capturePayment: is a string, not a function",
-      "✖ plugin.ts: default.sendEmail: is not a method of a payment plugin (its methods are processPayment, capturePayment, refundPayment, handleWebhook); the platform never calls it",
+      "✖ plugin.ts: default.sendEmail: is not a method of a payment plugin (its methods are processPayment, capturePayment, cancelPayment, refundPayment, retrievePayment, handleWebhook); the platform never calls it",
+      "! plugin.ts: default.cancelPayment: is not implemented; the platform refuses calls to it",
       "! plugin.ts: default.refundPayment: is not implemented; the platform refuses calls to it",
+      "! plugin.ts: default.retrievePayment: is not implemented; the platform refuses calls to it",
       "! plugin.ts: default.handleWebhook: is not implemented; the platform refuses calls to it",
     ];
     for (const line of expected)
@@ -54,7 +56,7 @@ describe("admin-cli validate", () => {
         lines.some((l) => l.startsWith(line)),
         `${line}\nin\n${run.stdout}`,
       ).toBe(true);
-    expect(run.stderr).toContain("broken has 6 problems and 2 warnings.");
+    expect(run.stderr).toContain("broken has 6 problems and 4 warnings.");
   });
 
   it("lists the problems with --json", async () => {
@@ -63,14 +65,17 @@ describe("admin-cli validate", () => {
     expect(run.code).toBe(1);
     const { error } = run.json<{ error: { code: string; details: { dir: string; problems: Problem[] } } }>();
     expect(error.code).toBe("INVALID_PLUGIN");
-    expect(error.details.problems).toHaveLength(8);
+    expect(error.details.problems).toHaveLength(10);
     expect(error.details.problems).toContainEqual({
       file: "manifest.ts",
       path: "hooks.1.handler",
       message: "src/hooks/missing.ts does not exist",
       severity: "error",
     });
-    expect(error.details.problems.map((p) => p.severity)).toEqual([...Array(6).fill("error"), "warning", "warning"]);
+    expect(error.details.problems.map((p) => p.severity)).toEqual([
+      ...Array(6).fill("error"),
+      ...Array(4).fill("warning"),
+    ]);
   });
 
   it("points at the line of a syntax error", async () => {

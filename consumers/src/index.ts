@@ -15,6 +15,7 @@ export {
   EgressGate,
   EventsCapability,
   LogCapability,
+  PluginsCapability,
   StorageCapability,
 } from "../../api/src/sandbox/index.ts";
 

@@ -3,6 +3,7 @@
 // biome-ignore lint/style/useImportType: the spec's import, as written
 import { HookHandler, PluginContext, PaymentHookData } from "@digital-commerce/plugin-sdk";
 import { createPaymentPlugin, paymentHookData, paymentSchema } from "@digital-commerce/plugin-sdk";
+import { serviceClients } from "@digital-commerce/plugin-sdk/runtime";
 import { describe, expect, it } from "vitest";
 
 // biome-ignore lint/correctness/noUnusedFunctionParameters: the spec's example, kept as written
@@ -50,19 +51,21 @@ describe("the spec's hook handler example", () => {
 /** A context for one tenant whose services are not reachable in a unit test: using one fails loudly. */
 function givenContext(): PluginContext {
   const unavailable = (service: string) => () => Promise.reject(new Error(`${service} is not available in this test`));
+  const tenant = { id: "tenant-123", slug: "acme", name: "Acme", settings: {} };
+  const manifest = createPaymentPlugin("My Plugin", "my-plugin").build();
   return {
-    tenant: { id: "tenant-123", slug: "acme", name: "Acme", settings: {} },
-    plugin: {
-      id: "plugin-1",
-      slug: "my-plugin",
-      manifest: createPaymentPlugin("My Plugin", "my-plugin").build(),
-      config: {},
-    },
+    tenant,
+    plugin: { id: "plugin-1", slug: "my-plugin", manifest, config: {} },
     db: { query: unavailable("db"), one: unavailable("db"), transaction: unavailable("db") },
     cache: { get: unavailable("cache"), set: unavailable("cache"), delete: unavailable("cache") },
     storage: { upload: unavailable("storage"), download: unavailable("storage"), delete: unavailable("storage") },
     http: { get: unavailable("http"), post: unavailable("http") },
     events: { emit: unavailable("events"), on: () => {}, track: unavailable("events") },
     logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    // no platform connects it to dependencies: a service call is refused, saying so
+    plugins: serviceClients(undefined, manifest, {
+      tenant,
+      plugin: { id: "plugin-1", slug: "my-plugin", version: "1.0.0", config: {} },
+    }),
   };
 }

@@ -56,6 +56,8 @@ export {
   userHookData,
   userSchema,
 } from "./hooks/payloads.ts";
+// Network permissions
+export { hostAllowed } from "./hosts.ts";
 // Manifest (spec, "Plugin Manifest")
 export type {
   ApiEndpoint,

@@ -6,6 +6,7 @@
 import semver from "semver";
 import { z } from "zod";
 import { isHookName, unknownHookMessage } from "./hooks/catalogue.ts";
+import { hostAllowed } from "./hosts.ts";
 
 export const pluginCategories = ["payment", "auth", "analytics", "email", "cms", "utility"] as const;
 export const pluginCategory = z.enum(pluginCategories);
@@ -249,6 +250,17 @@ export const pluginManifestSchema = z
         });
       }
     });
+    // a service address the plugin's author fills in is a host the author asks for: shown at install, like any
+    for (const [key, spec] of Object.entries(m.settings_schema)) {
+      if (!spec.egress || typeof spec.default !== "string" || !URL.canParse(spec.default)) continue;
+      if (!hostAllowed(new URL(spec.default), m.permissions.network)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["settings_schema", key, "default"],
+          message: `is a service address whose host ${new URL(spec.default).host} permissions.network does not list; list it, or leave the default out`,
+        });
+      }
+    }
     const migrationIds = new Set<string>();
     m.migrations.forEach((mig, i) => {
       if (migrationIds.has(mig.id)) {

@@ -21,18 +21,20 @@ import {
   type PaymentHookData,
   type PaymentPlugin,
   type PaymentResult,
+  type PaymentUpdate,
   type PluginContext,
   type PluginFor,
   type PluginManifest,
   paymentDataSchema,
   paymentResultSchema,
+  paymentUpdateSchema,
 } from "./index.ts";
 
 // The checks on types run when the project type-checks (`tsc`); vitest only sees them pass.
 describe("plugin context", () => {
   it("offers exactly what the spec's Plugin Context lists, plus the optional keys of repeatable calls", () => {
     type SpecKeys = "tenant" | "plugin" | "db" | "cache" | "storage" | "http" | "events" | "logger";
-    expectTypeOf<keyof PluginContext>().toEqualTypeOf<SpecKeys | "delivery" | "idempotency_key">();
+    expectTypeOf<keyof PluginContext>().toEqualTypeOf<SpecKeys | "delivery" | "idempotency_key" | "plugins">();
     expectTypeOf<Required<Pick<PluginContext, SpecKeys>>>().toEqualTypeOf<Pick<PluginContext, SpecKeys>>();
     expectTypeOf<PluginContext["delivery"]>().toEqualTypeOf<
       { id: string; event_id: string; hook?: string; attempt: number; idempotency_key: string } | undefined
@@ -74,7 +76,13 @@ describe("plugin interfaces", () => {
     expectTypeOf<PaymentPlugin["refundPayment"]>().parameters.toEqualTypeOf<
       [context: PluginContext, transactionId: string, amount?: number]
     >();
-    expectTypeOf<PaymentPlugin["handleWebhook"]>().returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf<PaymentPlugin["capturePayment"]>().parameters.toEqualTypeOf<
+      [context: PluginContext, transactionId: string, amount?: number]
+    >();
+    expectTypeOf<PaymentPlugin["cancelPayment"]>().returns.toEqualTypeOf<Promise<PaymentResult>>();
+    expectTypeOf<NonNullable<PaymentPlugin["retrievePayment"]>>().returns.toEqualTypeOf<Promise<PaymentUpdate>>();
+    // what the webhook told, re-read from the provider; nothing when it is about no payment of the platform's
+    expectTypeOf<PaymentPlugin["handleWebhook"]>().returns.toEqualTypeOf<Promise<PaymentUpdate | null | undefined>>();
   });
 
   it("declares auth plugins as the spec does", () => {
@@ -109,19 +117,71 @@ describe("plugin interfaces", () => {
     expectTypeOf<(typeof categoryMethods)["email"][number]>().toEqualTypeOf<CategoryMethodOf<"email">>();
     expectTypeOf<(typeof categoryMethods)["cms"][number]>().toEqualTypeOf<CategoryMethodOf<"cms">>();
     expect(categoryMethods.utility).toEqual([]);
-    expect(categoryMethods.payment).toEqual(["processPayment", "capturePayment", "refundPayment", "handleWebhook"]);
+    expect(categoryMethods.payment).toEqual([
+      "processPayment",
+      "capturePayment",
+      "cancelPayment",
+      "refundPayment",
+      "retrievePayment",
+      "handleWebhook",
+    ]);
   });
 });
 
 describe("data crossing the plugin boundary", () => {
-  it("hands a payment plugin its payment with an idempotency key and metadata filled in", () => {
-    expect(paymentDataSchema.parse({ amount: 10, currency: "USD", idempotency_key: "order-1:pay" })).toEqual({
-      amount: 10,
-      currency: "USD",
-      idempotency_key: "order-1:pay",
-      metadata: {},
+  const payment = { amount: 1250, currency: "USD", payment_id: "pay_1", tenant_id: "ten_1", idempotency_key: "k" };
+
+  it("hands a payment plugin its payment with its id, the store, an idempotency key and metadata filled in", () => {
+    expect(paymentDataSchema.parse(payment)).toEqual({ ...payment, metadata: {} });
+    expect(paymentDataSchema.safeParse({ amount: 1250, currency: "USD" }).success).toBe(false);
+  });
+
+  it.each([
+    ["12.5 USD as a float", { amount: 12.5 }],
+    ["a negative amount", { amount: -1 }],
+    ["an amount past the safe integers", { amount: 2 ** 60 }],
+    ["nothing to charge", { amount: 0 }],
+  ])("refuses %s, saying amounts are integer minor units", (_, change) => {
+    const result = paymentDataSchema.safeParse({ ...payment, ...change });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(["amount"]);
+  });
+
+  it("says what the unit is when an amount is not an integer", () => {
+    const result = paymentDataSchema.safeParse({ ...payment, amount: 12.5 });
+    expect(result.error?.issues[0]?.message).toBe(
+      "must be an integer in the currency's minor units (USD: cents, 12.50 USD is 1250; JPY: yen, 500 JPY is 500; KWD: fils, 1.250 KWD is 1250)",
+    );
+  });
+
+  it("reads a 3-D Secure payment as pending with what the customer must do", () => {
+    const pending: PaymentResult = {
+      success: true,
+      transaction_id: "pi_1",
+      status: "pending",
+      next_action: { type: "use_stripe_sdk", client_secret: "pi_1_secret_2" },
+    };
+    expect(paymentResultSchema.parse(pending)).toEqual(pending);
+  });
+
+  it("tells an indeterminate failure from a decline", () => {
+    const unknown = paymentResultSchema.parse({
+      success: false,
+      indeterminate: true,
+      error: { code: "api_connection_error", message: "no answer" },
     });
-    expect(paymentDataSchema.safeParse({ amount: 10, currency: "USD" }).success).toBe(false);
+    expect(unknown).toMatchObject({ success: false, indeterminate: true });
+  });
+
+  it("refuses a payment update with a status the machine does not have, or a float amount", () => {
+    expect(paymentUpdateSchema.safeParse({ transaction_id: "pi_1", status: "succeeded" }).success).toBe(false);
+    expect(
+      paymentUpdateSchema.safeParse({ transaction_id: "pi_1", status: "captured", captured_amount: 10.5 }).success,
+    ).toBe(false);
+    expect(paymentUpdateSchema.parse({ transaction_id: "pi_1", status: "canceled" })).toEqual({
+      transaction_id: "pi_1",
+      status: "canceled",
+    });
   });
 
   it.each([
@@ -133,7 +193,10 @@ describe("data crossing the plugin boundary", () => {
   });
 
   it("reads back a payment result as the plugin wrote it", () => {
-    const declined: PaymentResult = { success: false, error: { code: "CARD_DECLINED", message: "Declined" } };
+    const declined: PaymentResult = {
+      success: false,
+      error: { code: "CARD_DECLINED", message: "Declined", decline_code: "insufficient_funds" },
+    };
     expect(paymentResultSchema.parse(declined)).toEqual(declined);
   });
 

@@ -65,7 +65,7 @@ describe("dry runs of transitions", () => {
     expect(dry.body).toEqual({
       dry_run: true,
       installed: [
-        expect.objectContaining({ slug: "core-utils", version: "1.2.0", as_dependency: true }),
+        expect.objectContaining({ slug: "core-utils", version: "1.3.0", as_dependency: true }),
         expect.objectContaining({
           slug: "stripe-gateway",
           version: "1.0.0",

@@ -80,7 +80,7 @@ describe("a dry run of a before hook", { timeout: 20_000 }, () => {
 
   it("shows a veto as the chain's outcome, with the plugin's message, and runs nothing after it", async () => {
     const { tenant, api } = await givenTenantWith({ "chain-first": {}, "chain-veto": {}, "chain-bad-result": {} });
-    const cheap = { product: { ...product.product, price: 0.5 } };
+    const cheap = { product: { ...product.product, price: 0 } };
     const res = await api<HookRun>("POST", "/api/admin/hooks/before_product_create/run", { payload: cheap });
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe("vetoed");

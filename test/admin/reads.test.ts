@@ -23,7 +23,7 @@ describe("reading the catalogue and installations", () => {
     );
     expect(res.status).toBe(200);
     const bySlug = Object.fromEntries(res.body.plugins.map((p) => [p.slug, p]));
-    expect(bySlug["core-utils"]).toMatchObject({ state: "installed", latest_version: "1.2.0" });
+    expect(bySlug["core-utils"]).toMatchObject({ state: "installed", latest_version: "1.3.0" });
     expect(bySlug["stripe-gateway"]).toMatchObject({ state: "available" });
   });
 
@@ -76,7 +76,7 @@ describe("reading the catalogue and installations", () => {
     expect(stripe.body).toMatchObject({
       resolvable: true,
       dependencies: [
-        { slug: "core-utils", range: "^1.0.0", version: "1.2.0", state: "active", satisfied: true, dependencies: [] },
+        { slug: "core-utils", range: "^1.0.0", version: "1.3.0", state: "active", satisfied: true, dependencies: [] },
       ],
     });
     const core = await api<{ dependents: unknown[] }>("GET", "/api/admin/plugins/core-utils/dependencies");
@@ -218,7 +218,7 @@ describe("read views", () => {
     await api("GET", "/api/admin/plugins/installed");
     // a change another isolate made: this isolate's cache has not seen it
     await env.DB.prepare(
-      "INSERT INTO installations (tenant_id, slug, version, state) VALUES (?, 'core-utils', '1.2.0', 'installed')",
+      "INSERT INTO installations (tenant_id, slug, version, state) VALUES (?, 'core-utils', '1.3.0', 'installed')",
     )
       .bind(tenant.id)
       .run();

@@ -28,14 +28,14 @@ it("fires all 21 hooks of the catalogue in a store's day", { timeout: 30_000 }, 
   await api("POST", "/api/admin/plugins/refuses-activation/install");
   expect((await api("POST", "/api/admin/plugins/refuses-activation/activate")).status).toBe(422); // plugin_error
 
-  const product = await givenProduct(store, { price: 10 });
-  expect((await shop("PATCH", `/api/commerce/products/${product.id}`, { price: 9 })).status).toBe(200);
+  const product = await givenProduct(store, { price: 1000 });
+  expect((await shop("PATCH", `/api/commerce/products/${product.id}`, { price: 900 })).status).toBe(200);
   const order = await shop<{ id: string }>("POST", "/api/commerce/orders", {
     items: [{ product_id: product.id, quantity: 1 }],
   });
   expect((await shop("POST", "/api/commerce/payments", { order_id: order.body.id })).status).toBe(201);
   expect(
-    (await shop("POST", "/api/commerce/payments", { amount: 5, currency: "USD", method: "card_declined" })).status,
+    (await shop("POST", "/api/commerce/payments", { amount: 500, currency: "USD", method: "card_declined" })).status,
   ).toBe(402);
   expect((await shop("POST", `/api/commerce/orders/${order.body.id}/complete`)).status).toBe(200);
   expect((await shop("POST", "/api/commerce/users", { email: "ada@example.com" })).status).toBe(201);

@@ -80,7 +80,7 @@ export interface Product {
 export async function givenProduct(store: Store, fields: Record<string, unknown> = {}): Promise<Product> {
   const res = await store.shop<Product>("POST", "/api/commerce/products", {
     title: "T-shirt",
-    price: 20,
+    price: 2000, // 20.00 USD: amounts are minor units
     currency: "USD",
     ...fields,
   });
@@ -110,3 +110,72 @@ export async function committedBy(traceId: string | null): Promise<OutboxRow[]> 
 export const topicsOf = (rows: OutboxRow[]) => rows.map((r) => r.hook);
 
 export { eventually } from "../helpers.ts";
+
+// --- payments ---------------------------------------------------------------------------------
+
+export interface Payment {
+  id: string;
+  order_id: string | null;
+  provider: string;
+  transaction_id: string | null;
+  amount: number;
+  captured_amount: number;
+  refunded_amount: number;
+  currency: string;
+  method: string | null;
+  status: string;
+  next_action: { type: string; client_secret?: string; redirect_url?: string } | null;
+  metadata: Record<string, unknown>;
+  error: { code: string; message: string; decline_code?: string } | null;
+}
+
+/** A store whose payment plugin is the test-payments fixture (capture: manual unless `config` says). */
+export async function givenPaymentsStore(config?: Record<string, unknown>): Promise<Store> {
+  const store = await givenStore();
+  await givenActive(store, "test-payments", config);
+  return store;
+}
+
+/** POST /api/commerce/payments, with an Idempotency-Key when given. */
+export const pay = <T = Payment>(store: Store, body: Record<string, unknown>, key?: string) =>
+  store.shop<T>("POST", "/api/commerce/payments", body, key ? { "idempotency-key": key } : {});
+
+/** POST /api/commerce/payments/:id/<operation> (capture, cancel, refund, refresh), with a body and key when given. */
+export const operate = <T = Payment>(
+  store: Store,
+  id: string,
+  operation: "capture" | "cancel" | "refund" | "refresh",
+  body?: Record<string, unknown>,
+  key?: string,
+) => store.shop<T>("POST", `/api/commerce/payments/${id}/${operation}`, body, key ? { "idempotency-key": key } : {});
+
+export interface PluginCall {
+  method: string;
+  idempotency_key: string | null;
+  args: unknown[];
+}
+
+/** What the test-payments plugin holds: its charges, and every call the platform made to it, as it received them. */
+export async function gatewayOf(store: Store) {
+  const res = await store.api<{
+    charges: Record<string, unknown>[];
+    calls: { method: string; idempotency_key: string | null; args: string }[];
+  }>("GET", "/api/plugins/test-payments/charges");
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return {
+    charges: res.body.charges,
+    calls: res.body.calls.map((c): PluginCall => ({ ...c, args: JSON.parse(c.args) as unknown[] })),
+  };
+}
+
+/** The hooks (and `analytics:` events) the store's outbox holds about one payment, oldest first. */
+export async function paymentEvents(store: Store, paymentId: string): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT hook FROM outbox WHERE tenant_id = ?
+        AND (json_extract(payload, '$.payment.id') = ? OR json_extract(payload, '$.properties.payment_id') = ?)
+      ORDER BY created_at, rowid`,
+  )
+    .bind(store.tenant.id, paymentId, paymentId)
+    .all<{ hook: string }>();
+  return results.map((r) => r.hook);
+}

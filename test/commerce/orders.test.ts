@@ -14,7 +14,7 @@ interface Order {
 }
 
 async function givenOrder(store: Store, metadata: Record<string, unknown> = {}): Promise<Order> {
-  const product = await givenProduct(store, { price: 10 });
+  const product = await givenProduct(store, { price: 1000 });
   const res = await store.shop<Order>("POST", "/api/commerce/orders", {
     items: [{ product_id: product.id, quantity: 1 }],
     metadata,
@@ -26,8 +26,9 @@ async function givenOrder(store: Store, metadata: Record<string, unknown> = {}):
 describe("placing an order", () => {
   it("prices each line at the product's price, computes the total, and commits after_order_create", async () => {
     const store = await givenStore();
-    const mug = await givenProduct(store, { title: "Mug", price: 12.1 });
-    const tee = await givenProduct(store, { title: "Tee", price: 0.2 });
+    // minor units: 12.10 and 0.20 USD, summed exactly
+    const mug = await givenProduct(store, { title: "Mug", price: 1210 });
+    const tee = await givenProduct(store, { title: "Tee", price: 20 });
     const res = await store.shop<Order>("POST", "/api/commerce/orders", {
       customer_id: "cus_1",
       items: [
@@ -39,16 +40,16 @@ describe("placing an order", () => {
     expect(res.body).toMatchObject({
       status: "pending",
       currency: "USD",
-      total: 24.8,
+      total: 2480,
       customer_id: "cus_1",
       items: [
-        { product_id: mug.id, quantity: 2, unit_price: 12.1 },
-        { product_id: tee.id, quantity: 3, unit_price: 0.2 },
+        { product_id: mug.id, quantity: 2, unit_price: 1210 },
+        { product_id: tee.id, quantity: 3, unit_price: 20 },
       ],
     });
     const events = await committedBy(res.traceId);
     expect(topicsOf(events)).toEqual(["after_order_create", "analytics:order_created"]);
-    expect(events[0]?.payload).toMatchObject({ order: { id: res.body.id, total: 24.8, status: "pending" } });
+    expect(events[0]?.payload).toMatchObject({ order: { id: res.body.id, total: 2480, status: "pending" } });
     expect(events[1]?.payload).toMatchObject({ user_id: "cus_1", properties: { order_id: res.body.id, items: 2 } });
     const stored = await store.shopAs("viewer")<Order>("GET", `/api/commerce/orders/${res.body.id}`);
     expect(stored.body).toEqual(res.body);
@@ -58,7 +59,7 @@ describe("placing an order", () => {
     const store = await givenStore();
     await givenActive(store, "test-store-rules");
     const order = await givenOrder(store, { coupon: "TEN" });
-    expect(order.total).toBe(9);
+    expect(order.total).toBe(900);
     expect(order.metadata).toEqual({ coupon: "TEN", discount: "10%" });
   });
 
@@ -99,7 +100,7 @@ describe("placing an order", () => {
     ["a quantity of 0", { items: [{ product_id: "p", quantity: 0 }] }, "items.0.quantity"],
     [
       "a price of its own (prices are the catalogue's)",
-      { items: [{ product_id: "p", quantity: 1, unit_price: 0.01 }] },
+      { items: [{ product_id: "p", quantity: 1, unit_price: 1 }] },
       "unit_price",
     ],
     ["no items at all", { customer_id: "c" }, "items"],
@@ -121,7 +122,7 @@ describe("completing an order", () => {
     expect(res.body.completed_at).not.toBeNull();
     const events = await committedBy(res.traceId);
     expect(topicsOf(events)).toEqual(["after_order_complete", "analytics:order_completed"]);
-    expect(events[0]?.payload).toMatchObject({ order: { id: order.id, status: "completed", total: 10 } });
+    expect(events[0]?.payload).toMatchObject({ order: { id: order.id, status: "completed", total: 1000 } });
 
     const again = await store.shop<ErrorBody>("POST", `/api/commerce/orders/${order.id}/complete`);
     expect(again.status).toBe(409);

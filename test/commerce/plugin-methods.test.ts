@@ -75,7 +75,14 @@ describe("calling a category method", () => {
     const store = await givenStore();
     await givenActive(store, "test-payments");
     const target = await targetOf(store, "test-payments");
-    const payment = { amount: 5, currency: "USD", idempotency_key: "order-1:pay", metadata: {} };
+    const payment = {
+      amount: 500,
+      currency: "USD",
+      payment_id: "pay_1",
+      tenant_id: store.tenant.id,
+      idempotency_key: "order-1:pay",
+      metadata: {},
+    };
     const first = paymentResultSchema.parse(await callPluginMethod(sandboxDeps(), target, "processPayment", [payment]));
     const second = paymentResultSchema.parse(
       await callPluginMethod(sandboxDeps(), target, "processPayment", [payment]),

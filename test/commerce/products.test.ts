@@ -8,12 +8,12 @@ describe("creating a product", () => {
     const store = await givenStore();
     const res = await store.shop<Product>("POST", "/api/commerce/products", {
       title: "Mug",
-      price: 12.5,
+      price: 1250,
       currency: "USD",
       sku: "MUG-1",
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ title: "Mug", price: 12.5, currency: "USD", sku: "MUG-1", metadata: {} });
+    expect(res.body).toMatchObject({ title: "Mug", price: 1250, currency: "USD", sku: "MUG-1", metadata: {} });
     expect(res.body.id).toMatch(/^prod_/);
     const events = await committedBy(res.traceId);
     expect(topicsOf(events)).toEqual(["after_product_create", "analytics:product_created"]);
@@ -40,6 +40,7 @@ describe("creating a product", () => {
   it.each([
     ["title", { price: 1, currency: "USD" }],
     ["price", { title: "Mug", price: -1, currency: "USD" }],
+    ["price", { title: "Mug", price: 12.5, currency: "USD" }],
     ["currency", { title: "Mug", price: 1, currency: "usd" }],
     ["colour", { title: "Mug", price: 1, currency: "USD", colour: "red" }],
   ])("answers 400 naming %s when it is missing, wrong or unknown", async (field, body) => {
@@ -97,16 +98,16 @@ describe("creating a product", () => {
 describe("updating a product", () => {
   it("fires before_product_update with the merged product and the previous one, then after_product_update", async () => {
     const store = await givenStore();
-    const product = await givenProduct(store, { title: "Mug", price: 12, metadata: { color: "blue" } });
-    const res = await store.shop<Product>("PATCH", `/api/commerce/products/${product.id}`, { price: 9.5 });
+    const product = await givenProduct(store, { title: "Mug", price: 1200, metadata: { color: "blue" } });
+    const res = await store.shop<Product>("PATCH", `/api/commerce/products/${product.id}`, { price: 950 });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: product.id, title: "Mug", price: 9.5, metadata: { color: "blue" } });
+    expect(res.body).toMatchObject({ id: product.id, title: "Mug", price: 950, metadata: { color: "blue" } });
     expect(res.body.created_at).toBe(product.created_at);
     const events = await committedBy(res.traceId);
     expect(topicsOf(events)).toEqual(["after_product_update", "analytics:product_updated"]);
     expect(events[0]?.payload).toMatchObject({
-      product: { id: product.id, price: 9.5, title: "Mug" },
-      previous: { id: product.id, price: 12, title: "Mug" },
+      product: { id: product.id, price: 950, title: "Mug" },
+      previous: { id: product.id, price: 1200, title: "Mug" },
     });
     expect(events[1]?.payload).toMatchObject({ properties: { product_id: product.id, changed: ["price"] } });
   });

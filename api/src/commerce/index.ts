@@ -5,3 +5,4 @@
  */
 export { commerceApi } from "./api.ts";
 export { CommerceError, type CommerceErrorCode } from "./errors.ts";
+export { applyPaymentUpdate, type PaymentApplied } from "./payment-state.ts";

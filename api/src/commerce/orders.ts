@@ -15,7 +15,7 @@ import { commit, defined, guard, jsonRecord, newId, now } from "./store.ts";
 const orderRow = z.object({
   id: z.string(),
   customer_id: z.string().nullable(),
-  total: z.number(),
+  total: z.number().int(),
   currency: z.string(),
   status: z.enum(["pending", "paid", "completed", "cancelled"]),
   metadata: jsonRecord,
@@ -24,7 +24,7 @@ const orderRow = z.object({
   completed_at: z.string().nullable(),
 });
 
-const itemRow = z.object({ product_id: z.string(), quantity: z.number(), unit_price: z.number() });
+const itemRow = z.object({ product_id: z.string(), quantity: z.number().int(), unit_price: z.number().int() });
 
 /** The order as hooks see it: without the row's timestamps. */
 function orderOf(view: OrderView): Order {
@@ -60,9 +60,6 @@ export async function getOrder(db: D1Database, tenantId: string, id: string): Pr
 
 const invalidOrder = (issues: { field: string; message: string }[]) =>
   new CommerceError("INVALID_ORDER", `The order cannot be placed: ${describeIssues(issues)}`, { issues });
-
-/** Cents, so a total of many lines does not drift. */
-const cents = (amount: number) => Math.round(amount * 100);
 
 export interface OrderInput {
   customer_id?: string;
@@ -100,7 +97,8 @@ export async function createOrder(run: HookRun, input: OrderInput): Promise<Orde
     id,
     customer_id: input.customer_id,
     items,
-    total: items.reduce((sum, i) => sum + cents(i.unit_price) * i.quantity, 0) / 100,
+    // integers in minor units: the sum of many lines is exact
+    total: items.reduce((sum, i) => sum + i.unit_price * i.quantity, 0),
     currency,
     status: "pending" as const,
     metadata: input.metadata,

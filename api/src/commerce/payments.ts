@@ -1,85 +1,56 @@
 /**
  * Payments through the store's payment plugin: process (before_payment_process, then the
- * plugin's processPayment, then after_payment_success or after_payment_failure committed with
- * the payment row), capture and refund. Every call to the plugin carries an idempotency key the
- * platform derives from the request, so a retried request never charges or refunds twice: the
- * plugin sees the same key, and the platform answers a known key from its own rows.
+ * plugin's processPayment), capture (in full or in part), cancel, refund (in parts that add up)
+ * and refresh (ask the provider where the payment stands). The payment's row is written pending
+ * before the plugin is called, so the provider's webhook always finds it; every answer the
+ * plugin gives then goes through the one writer (payment-state.ts), as its webhooks do.
+ *
+ * Every call to the plugin carries an idempotency key derived from the platform's operation
+ * (`pay:`, `capture:`, `cancel:`, `refund:` with the tenant), so a retried request never
+ * charges twice; a request repeated with the client's Idempotency-Key and the same body replays
+ * the first answer (idempotency.ts).
  */
 import {
-  type Payment,
-  type PaymentResult,
+  type CategoryMethod,
+  type PaymentFailure,
   paymentDataSchema,
   paymentResultSchema,
-  pluginFailureSchema,
+  paymentUpdateSchema,
 } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { describeIssues, fieldIssues } from "../errors/index.ts";
-import { analyticsEvent, type HookRun, notification, runBeforeHooks } from "../hooks/index.ts";
+import { type HookRun, runBeforeHooks } from "../hooks/index.ts";
 import { callPluginMethod, SandboxError, type SandboxTarget } from "../sandbox/index.ts";
 import { CommerceError } from "./errors.ts";
-import { getOrder, markOrderPaid } from "./orders.ts";
+import {
+  type IdempotentAnswer,
+  keepFirstAnswer,
+  refuseReusedKey,
+  requestHash,
+  type StoredAnswer,
+  storedAnswerOf,
+} from "./idempotency.ts";
+import { describeAmount } from "./money.ts";
+import { findOrder, getOrder } from "./orders.ts";
+import {
+  applyPaymentReport,
+  findPayment,
+  getStoredPayment,
+  type PaymentReport,
+  type StoredPayment,
+} from "./payment-state.ts";
 import { activeProvider } from "./providers.ts";
 import type { PaymentView } from "./schemas.ts";
-import { commit, defined, isUniqueViolation, jsonRecord, money, newId, now } from "./store.ts";
-
-const paymentRow = z
-  .object({
-    id: z.string(),
-    order_id: z.string().nullable(),
-    provider: z.string(),
-    transaction_id: z.string().nullable(),
-    amount: z.number(),
-    refunded_amount: z.number(),
-    currency: z.string(),
-    method: z.string().nullable(),
-    status: z.enum(["pending", "authorized", "captured", "failed", "refunded"]),
-    error_code: z.string().nullable(),
-    error_message: z.string().nullable(),
-    metadata: jsonRecord,
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .transform(
-    ({ error_code, error_message, ...row }): PaymentView => ({
-      ...row,
-      error: error_code ? { code: error_code, message: error_message ?? "" } : null,
-    }),
-  );
-
-/** The payment as hooks see it. */
-function paymentOf(view: PaymentView): Payment {
-  return defined({
-    id: view.id,
-    order_id: view.order_id ?? undefined,
-    amount: view.amount,
-    currency: view.currency,
-    method: view.method ?? undefined,
-    status: view.status,
-    metadata: view.metadata,
-  });
-}
-
-async function findPayment(db: D1Database, tenantId: string, where: "id" | "idempotency_key", value: string) {
-  const row = await db
-    .prepare(`SELECT * FROM payments WHERE tenant_id = ? AND ${where} = ?`)
-    .bind(tenantId, value)
-    .first();
-  return row === null ? null : paymentRow.parse(row);
-}
+import { defined, isUniqueViolation, newId, now } from "./store.ts";
 
 export async function getPayment(db: D1Database, tenantId: string, id: string): Promise<PaymentView> {
-  const payment = await findPayment(db, tenantId, "id", id);
-  if (!payment) throw new CommerceError("PAYMENT_NOT_FOUND", `This store has no payment ${id}.`, { id });
-  return payment;
+  return (await getStoredPayment(db, tenantId, id)).view;
 }
 
-/** What a client learns about a payment that failed, the first time and on every repeat. */
-function paymentFailed(
-  payment: PaymentView,
-  failure: { code: string; message: string },
-  action = "declined the payment",
-) {
-  return new CommerceError("PAYMENT_FAILED", `${payment.provider} ${action}: ${failure.message} (${failure.code})`, {
+/** What a client learns about a payment its provider declined, or an operation it refused. */
+function paymentFailed(payment: PaymentView, failure: PaymentFailure, action = "declined the payment") {
+  const reason = [failure.code, failure.decline_code].filter(Boolean).join(", ");
+  return new CommerceError("PAYMENT_FAILED", `${payment.provider} ${action}: ${failure.message} (${reason})`, {
     payment_id: payment.id,
     provider: payment.provider,
     plugin_error: failure,
@@ -96,8 +67,35 @@ function invalidAnswer(target: SandboxTarget, method: string, error: z.ZodError)
   );
 }
 
-/** capturePayment and refundPayment may answer anything (the spec's `any`); a failure is reported the SDK's way. */
-const methodFailure = z.object({ success: z.literal(false), error: pluginFailureSchema });
+/** What a payment call's answer means for the payment. */
+type Reading =
+  | { kind: "report"; report: PaymentReport }
+  | { kind: "refused"; error: PaymentFailure; transaction_id?: string }
+  | { kind: "indeterminate"; error: PaymentFailure; transaction_id?: string };
+
+function readResult(target: SandboxTarget, method: CategoryMethod, raw: unknown): Reading {
+  const parsed = paymentResultSchema.safeParse(raw);
+  if (!parsed.success) throw invalidAnswer(target, method, parsed.error);
+  const result = parsed.data;
+  if (!result.success) {
+    const failure = defined({ error: result.error, transaction_id: result.transaction_id });
+    return result.indeterminate ? { kind: "indeterminate", ...failure } : { kind: "refused", ...failure };
+  }
+  const { success: _, metadata: _metadata, ...report } = result;
+  return { kind: "report", report };
+}
+
+/** The answer to POST /payments for the payment as it stands. */
+function paymentAnswer(payment: PaymentView): StoredAnswer {
+  if (payment.status === "failed") {
+    const failure = payment.error ?? { code: "PAYMENT_FAILED", message: "the payment failed" };
+    return { status: 402, body: paymentFailed(payment, failure).toBody() };
+  }
+  // pending: the customer must act (next_action), or the provider has not said yet
+  return { status: payment.status === "pending" ? 202 : 201, body: payment };
+}
+
+// --- processing ---------------------------------------------------------------------------------
 
 export interface PaymentInput {
   order_id?: string;
@@ -108,272 +106,412 @@ export interface PaymentInput {
   metadata: Record<string, unknown>;
 }
 
-export interface PaymentOutcome {
-  payment: PaymentView;
-  /** The request repeated an idempotency key: this is the first request's payment, nothing was charged now. */
-  replayed: boolean;
-}
-
-/** A known payment, answered as its first request was: the payment, or the same decline. */
-function replay(payment: PaymentView): PaymentOutcome {
-  if (payment.status === "failed") {
-    throw paymentFailed(payment, payment.error ?? { code: "PAYMENT_FAILED", message: "the payment failed" });
+/** What processPayment hands the plugin, the same on every retry of the request. */
+function paymentDataOf(
+  run: HookRun,
+  payment: Pick<PaymentView, "id" | "amount" | "currency" | "metadata"> & { order_id?: string; method?: string },
+  customerId: string | undefined,
+  key: string,
+) {
+  const data = paymentDataSchema.safeParse({
+    ...defined({
+      amount: payment.amount,
+      currency: payment.currency,
+      order_id: payment.order_id,
+      customer_id: customerId,
+      method: payment.method,
+    }),
+    payment_id: payment.id,
+    tenant_id: run.tenantId,
+    // distinct per store, for the provider to deduplicate on
+    idempotency_key: `pay:${run.tenantId}:${key}`,
+    metadata: payment.metadata,
+  });
+  if (!data.success) {
+    const issues = fieldIssues(data.error, "payment");
+    throw new CommerceError("INVALID_PAYMENT", `The payment cannot be processed: ${describeIssues(issues)}`, {
+      issues,
+    });
   }
-  return { payment, replayed: true };
+  return data.data;
 }
 
 export async function processPayment(
   run: HookRun,
   input: PaymentInput,
   idempotencyKey?: string,
-): Promise<PaymentOutcome> {
+): Promise<IdempotentAnswer> {
   const db = run.deps.env.DB;
+  const hash = await requestHash(input);
   if (idempotencyKey !== undefined) {
-    const known = await findPayment(db, run.tenantId, "idempotency_key", idempotencyKey);
-    if (known) return replay(known);
+    const known = await findPayment(db, run.tenantId, { idempotency_key: idempotencyKey });
+    if (known) return await repeatPayment(run, known, hash);
   }
   const order = input.order_id === undefined ? null : await getOrder(db, run.tenantId, input.order_id);
   if (order && order.status !== "pending") {
     throw new CommerceError(
       "ORDER_STATE_CONFLICT",
       `Order ${order.id} is ${order.status}; only a pending order can be paid.`,
-      {
-        id: order.id,
-        status: order.status,
-      },
+      { id: order.id, status: order.status },
     );
   }
   const target = await activeProvider(run, "payment", input.provider);
   const id = newId("pay");
   const key = idempotencyKey ?? id;
-  const requested: Payment = defined({
-    id,
-    order_id: order?.id,
-    amount: input.amount ?? order?.total ?? 0,
-    currency: input.currency ?? order?.currency ?? "",
-    method: input.method,
-    status: "pending" as const,
-    metadata: input.metadata,
-  });
-  const hooked = await runBeforeHooks(run, "before_payment_process", { payment: requested });
-  // a hook may change the amount or annotate the payment (the spec's handler stamps metadata), not its identity
-  const payment: Payment = { ...hooked.payment, id, order_id: requested.order_id, status: "pending" };
-  const paymentData = paymentDataSchema.safeParse({
-    ...defined({
-      amount: payment.amount,
-      currency: payment.currency,
-      order_id: payment.order_id,
-      customer_id: order?.customer_id,
-      method: payment.method,
+  const hooked = await runBeforeHooks(run, "before_payment_process", {
+    payment: defined({
+      id,
+      order_id: order?.id,
+      amount: input.amount ?? order?.total ?? 0,
+      currency: input.currency ?? order?.currency ?? "",
+      method: input.method,
+      status: "pending" as const,
+      metadata: input.metadata,
     }),
-    // the same key on every retry of this request, and distinct per store, for the provider to deduplicate on
-    idempotency_key: `pay:${run.tenantId}:${key}`,
-    metadata: payment.metadata,
   });
-  if (!paymentData.success) {
-    const issues = fieldIssues(paymentData.error, "payment");
-    throw new CommerceError("INVALID_PAYMENT", `The payment cannot be processed: ${describeIssues(issues)}`, {
-      issues,
-    });
-  }
-  // a crash or timeout here leaves no row: the outcome is unknown, and a retry with the same key asks the plugin again
-  const raw = await callPluginMethod(run.deps, target, "processPayment", [paymentData.data], {
-    idempotencyKey: paymentData.data.idempotency_key,
-    traceId: run.traceId,
-  });
-  const parsed = paymentResultSchema.safeParse(raw);
-  if (!parsed.success) throw invalidAnswer(target, "processPayment", parsed.error);
-  return await recordPayment(run, target, payment, key, parsed.data);
-}
-
-async function recordPayment(
-  run: HookRun,
-  target: SandboxTarget,
-  payment: Payment,
-  idempotencyKey: string,
-  result: PaymentResult,
-): Promise<PaymentOutcome> {
-  const db = run.deps.env.DB;
+  // a hook may change the amount or annotate the payment (the spec's handler stamps metadata), not its identity
+  const { amount, currency, method, metadata } = hooked.payment;
+  const data = paymentDataOf(
+    run,
+    defined({ id, order_id: order?.id, amount, currency, method, metadata }),
+    order?.customer_id,
+    key,
+  );
   const at = now();
-  const failure = result.success ? null : result.error;
-  const view: PaymentView = {
-    ...payment,
-    id: payment.id ?? newId("pay"),
-    order_id: payment.order_id ?? null,
-    provider: target.slug,
-    transaction_id: result.transaction_id ?? null,
-    method: payment.method ?? null,
-    status: result.success ? result.status : "failed",
-    refunded_amount: 0,
-    error: failure ? { code: failure.code, message: failure.message } : null,
-    created_at: at,
-    updated_at: at,
-  };
-  const settled = view.status === "authorized" || view.status === "captured";
-  const writes = [
-    db
+  try {
+    await db
       .prepare(
-        `INSERT INTO payments (id, tenant_id, order_id, provider, transaction_id, amount, currency, method, status,
-                               idempotency_key, error_code, error_message, metadata, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO payments (id, tenant_id, order_id, provider, amount, currency, method, status, idempotency_key,
+                               request_hash, metadata, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
       )
       .bind(
-        view.id,
+        id,
         run.tenantId,
-        view.order_id,
-        view.provider,
-        view.transaction_id,
-        view.amount,
-        view.currency,
-        view.method,
-        view.status,
-        idempotencyKey,
-        failure?.code ?? null,
-        failure?.message ?? null,
-        JSON.stringify(view.metadata),
+        order?.id ?? null,
+        target.slug,
+        amount,
+        currency,
+        method ?? null,
+        key,
+        hash,
+        JSON.stringify(metadata),
         at,
         at,
-      ),
-    ...(settled && view.order_id ? [markOrderPaid(db, run.tenantId, view.order_id, at)] : []),
-  ];
-  const properties = { payment_id: view.id, amount: view.amount, currency: view.currency, provider: view.provider };
-  // a pending payment (the customer still has to confirm it) has neither succeeded nor failed yet
-  const events = failure
-    ? [
-        notification(run, "after_payment_failure", { payment: paymentOf(view), error: failure.message }),
-        analyticsEvent(run, { event: "payment_failed", properties: { ...properties, error_code: failure.code } }),
-      ]
-    : settled
-      ? [
-          notification(run, "after_payment_success", { payment: paymentOf(view) }),
-          analyticsEvent(run, { event: "payment_succeeded", properties: { ...properties, status: view.status } }),
-        ]
-      : [];
-  try {
-    await commit(run, writes, events);
+      )
+      .run();
   } catch (error) {
-    // the same key raced this request and was recorded first: answer as it was answered
-    const known = isUniqueViolation(error)
-      ? await findPayment(db, run.tenantId, "idempotency_key", idempotencyKey)
-      : null;
-    if (known) return replay(known);
-    throw error;
+    // the same key raced this request and was stored first: this request is a repeat of that one
+    const known =
+      isUniqueViolation(error) && idempotencyKey !== undefined
+        ? await findPayment(db, run.tenantId, { idempotency_key: idempotencyKey })
+        : null;
+    if (!known) throw error;
+    return await repeatPayment(run, known, hash);
   }
-  if (failure) throw paymentFailed(view, failure);
-  return { payment: view, replayed: false };
+  return await charge(run, target, id, data);
 }
 
-export async function capturePayment(run: HookRun, id: string): Promise<PaymentOutcome> {
-  const db = run.deps.env.DB;
-  const stored = await getPayment(db, run.tenantId, id);
-  if (stored.status === "captured") return { payment: stored, replayed: true };
-  if (stored.status !== "authorized" || stored.transaction_id === null) {
-    throw new CommerceError(
-      "PAYMENT_STATE_CONFLICT",
-      `Payment ${id} is ${stored.status}; only an authorized payment can be captured.`,
-      { id, status: stored.status },
-    );
-  }
-  const target = await activeProvider(run, "payment", stored.provider);
-  const raw = await callPluginMethod(run.deps, target, "capturePayment", [stored.transaction_id], {
-    idempotencyKey: `capture:${run.tenantId}:${id}`,
-    traceId: run.traceId,
-  });
-  const refused = methodFailure.safeParse(raw);
-  if (refused.success) throw paymentFailed(stored, refused.data.error, "refused to capture the payment");
-  const at = now();
-  await commit(
-    run,
-    [
-      db
-        .prepare(
-          "UPDATE payments SET status = 'captured', updated_at = ? WHERE tenant_id = ? AND id = ? AND status = 'authorized'",
-        )
-        .bind(at, run.tenantId, id),
-    ],
-    [
-      analyticsEvent(run, {
-        event: "payment_captured",
-        properties: { payment_id: id, amount: stored.amount, currency: stored.currency, provider: stored.provider },
-      }),
-    ],
-  );
-  return { payment: { ...stored, status: "captured", updated_at: at }, replayed: false };
-}
-
-export async function refundPayment(
+/** Calls processPayment and applies its answer; a throw (timeout, crash) leaves the payment pending, unanswered. */
+async function charge(
   run: HookRun,
-  id: string,
-  amount: number | undefined,
-  idempotencyKey?: string,
-): Promise<PaymentOutcome> {
+  target: SandboxTarget,
+  paymentId: string,
+  data: z.infer<typeof paymentDataSchema>,
+): Promise<IdempotentAnswer> {
+  let raw: unknown;
+  try {
+    raw = await callPluginMethod(run.deps, target, "processPayment", [data], {
+      idempotencyKey: data.idempotency_key,
+      traceId: run.traceId,
+    });
+  } catch (error) {
+    if (!(error instanceof SandboxError)) throw error;
+    // the plugin may have charged before it failed: the payment stays pending with the error, to be
+    // reconciled by the provider's webhook, a refresh, or a retry with the same Idempotency-Key
+    await applyPaymentReport(run, paymentId, {
+      status: "pending",
+      error: { code: error.code, message: error.message },
+    });
+    throw new SandboxError(
+      error.code,
+      `${error.message}; payment ${paymentId} stays pending until its outcome is known (POST /api/commerce/payments/${paymentId}/refresh, or retry with the same Idempotency-Key).`,
+      { ...(error.details as Record<string, unknown> | undefined), payment_id: paymentId },
+    );
+  }
+  const reading = readResult(target, "processPayment", raw);
+  const report: PaymentReport =
+    reading.kind === "report"
+      ? reading.report
+      : defined({
+          status: reading.kind === "refused" ? ("failed" as const) : ("pending" as const),
+          transaction_id: reading.transaction_id,
+          error: reading.error,
+        });
+  const { payment } = await applyPaymentReport(run, paymentId, report);
+  const answer = paymentAnswer(payment);
+  // an indeterminate outcome is no answer to keep: a retry with the same key asks the provider again
+  if (reading.kind === "indeterminate" && payment.status === "pending") return { ...answer, replayed: false };
+  return await keepFirstAnswer(run.deps.env.DB, "payments", run.tenantId, paymentId, answer);
+}
+
+/** A request with a key already stored: its answer again, or, if it was never answered, the same charge asked again. */
+async function repeatPayment(run: HookRun, known: StoredPayment, hash: string): Promise<IdempotentAnswer> {
+  refuseReusedKey(known.requestHash, hash, known.idempotencyKey, `payment ${known.view.id}`);
+  if (known.answer) return { ...known.answer, replayed: true };
+  if (known.view.status !== "pending") {
+    return await keepFirstAnswer(run.deps.env.DB, "payments", run.tenantId, known.view.id, paymentAnswer(known.view));
+  }
+  return await chargeAgain(run, known);
+}
+
+/** Asks processPayment again with the payment's own key: the provider answers with the charge it made, or makes it once. */
+async function chargeAgain(run: HookRun, known: StoredPayment): Promise<IdempotentAnswer> {
+  const { view } = known;
+  const target = await activeProvider(run, "payment", view.provider);
+  const order = view.order_id === null ? null : await findOrder(run.deps.env.DB, run.tenantId, view.order_id);
+  const data = paymentDataOf(
+    run,
+    defined({ ...view, order_id: view.order_id ?? undefined, method: view.method ?? undefined }),
+    order?.customer_id,
+    known.idempotencyKey,
+  );
+  return await charge(run, target, view.id, data);
+}
+
+// --- capture, cancel, refund ------------------------------------------------------------------
+
+type OperationKind = "capture" | "cancel" | "refund";
+
+const operationRow = z.object({
+  id: z.string(),
+  amount: z.number().int().nullable(),
+  request_hash: z.string(),
+  state: z.enum(["requested", "succeeded", "refused"]),
+});
+
+async function findOperation(db: D1Database, tenantId: string, kind: OperationKind, key: string) {
+  const row = await db
+    .prepare("SELECT * FROM payment_operations WHERE tenant_id = ? AND kind = ? AND idempotency_key = ?")
+    .bind(tenantId, kind, key)
+    .first();
+  return row === null ? null : { ...operationRow.parse(row), answer: storedAnswerOf(row) };
+}
+
+interface OperationSpec {
+  kind: OperationKind;
+  method: "capturePayment" | "cancelPayment" | "refundPayment";
+  /** What the provider's refusal is called in the 402. */
+  refusal: string;
+  /** The payment as it is when the operation is already done; the amount to ask for otherwise; throws when it cannot be done. */
+  check(payment: PaymentView, amount: number | undefined): { done: PaymentView } | { amount: number | null };
+  /** The key the plugin passes to its provider: the same on every retry of this operation. */
+  providerKey(run: HookRun, paymentId: string, operationKey: string): string;
+  /** What the plugin's success reports, completed with what the platform knows. */
+  complete(run: HookRun, payment: PaymentView, report: PaymentReport, amount: number | null): Promise<PaymentReport>;
+}
+
+/**
+ * One capture, cancellation or refund: checked against the payment, kept under its key, asked of
+ * the plugin, and its answer applied by the one writer. A refusal answers 402 and changes nothing;
+ * an indeterminate answer 202, and a retry with the same key asks again.
+ */
+async function runOperation(
+  run: HookRun,
+  spec: OperationSpec,
+  paymentId: string,
+  body: { amount?: number },
+  clientKey: string | undefined,
+): Promise<IdempotentAnswer> {
   const db = run.deps.env.DB;
-  const stored = await getPayment(db, run.tenantId, id);
-  // without a client key every request is a new refund: nothing tells a retry from a second refund
-  const refundKey = `${id}:${idempotencyKey ?? newId("rf")}`;
-  if (idempotencyKey !== undefined) {
-    const known = await db
-      .prepare("SELECT id FROM payment_refunds WHERE tenant_id = ? AND idempotency_key = ?")
-      .bind(run.tenantId, refundKey)
-      .first();
-    if (known) return { payment: stored, replayed: true };
+  const stored = await getPayment(db, run.tenantId, paymentId);
+  const hash = await requestHash(body);
+  // scoped to the payment: the same key on another payment is another operation
+  const key = `${paymentId}:${clientKey ?? newId("op")}`;
+  let operation = clientKey === undefined ? null : await findOperation(db, run.tenantId, spec.kind, key);
+  if (operation === null) {
+    const plan = spec.check(stored, body.amount);
+    if ("done" in plan) return { status: 200, body: plan.done, replayed: true };
+    if (stored.transaction_id === null) throw noTransaction(stored);
+    const at = now();
+    const id = newId("op");
+    try {
+      await db
+        .prepare(
+          `INSERT INTO payment_operations (id, tenant_id, payment_id, kind, amount, idempotency_key, request_hash, state,
+                                           created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)`,
+        )
+        .bind(id, run.tenantId, paymentId, spec.kind, plan.amount, key, hash, at, at)
+        .run();
+      operation = { id, amount: plan.amount, request_hash: hash, state: "requested", answer: null };
+    } catch (error) {
+      // the same key raced this request: this one repeats it
+      if (!isUniqueViolation(error)) throw error;
+      operation = await findOperation(db, run.tenantId, spec.kind, key);
+      if (operation === null) throw error;
+    }
   }
-  const remaining = money(stored.amount - stored.refunded_amount);
-  if (stored.status !== "captured" || stored.transaction_id === null || remaining <= 0) {
-    throw new CommerceError(
-      "PAYMENT_STATE_CONFLICT",
-      stored.status === "refunded"
-        ? `Payment ${id} is already refunded in full.`
-        : `Payment ${id} is ${stored.status}; only a captured payment can be refunded.`,
-      { id, status: stored.status },
-    );
+  if (clientKey !== undefined) {
+    refuseReusedKey(operation.request_hash, hash, clientKey, `a ${spec.kind} of payment ${paymentId}`);
+    if (operation.answer) return { ...operation.answer, replayed: true };
+    // kept before answers were: it succeeded, and the payment shows how
+    if (operation.state === "succeeded") return { status: 200, body: stored, replayed: true };
   }
-  const refund = money(amount ?? remaining);
-  if (refund > remaining) {
-    throw new CommerceError(
-      "PAYMENT_STATE_CONFLICT",
-      `Payment ${id} has ${remaining} ${stored.currency} left to refund; ${refund} was asked.`,
-      { id, remaining, requested: refund },
-    );
-  }
+  if (stored.transaction_id === null) throw noTransaction(stored);
   const target = await activeProvider(run, "payment", stored.provider);
-  const raw = await callPluginMethod(run.deps, target, "refundPayment", [stored.transaction_id, refund], {
-    idempotencyKey: `refund:${run.tenantId}:${refundKey}`,
+  const args =
+    spec.kind === "cancel" ? [stored.transaction_id] : [stored.transaction_id, operation.amount ?? undefined];
+  const raw = await callPluginMethod(run.deps, target, spec.method, args, {
+    idempotencyKey: spec.providerKey(run, paymentId, key),
     traceId: run.traceId,
   });
-  const refused = methodFailure.safeParse(raw);
-  if (refused.success) throw paymentFailed(stored, refused.data.error, "refused the refund");
-  const at = now();
-  try {
-    await commit(
-      run,
-      [
-        db
-          .prepare(
-            "INSERT INTO payment_refunds (id, tenant_id, payment_id, amount, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-          )
-          .bind(newId("rf"), run.tenantId, id, refund, refundKey, at),
-        // relative to the row, not to what was read: the provider accepted this refund, so it counts
-        db
-          .prepare(
-            `UPDATE payments SET refunded_amount = ROUND(refunded_amount + ?, 2),
-                    status = CASE WHEN ROUND(refunded_amount + ?, 2) >= amount THEN 'refunded' ELSE status END,
-                    updated_at = ?
-              WHERE tenant_id = ? AND id = ?`,
-          )
-          .bind(refund, refund, at, run.tenantId, id),
-      ],
-      [
-        analyticsEvent(run, {
-          event: "payment_refunded",
-          properties: { payment_id: id, amount: refund, currency: stored.currency, provider: stored.provider },
-        }),
-      ],
-    );
-  } catch (error) {
-    // the same refund key raced this request and was recorded first
-    if (!isUniqueViolation(error)) throw error;
-    return { payment: await getPayment(db, run.tenantId, id), replayed: true };
+  const reading = readResult(target, spec.method, raw);
+  if (reading.kind === "indeterminate") {
+    return { status: 202, body: await getPayment(db, run.tenantId, paymentId), replayed: false };
   }
-  return { payment: await getPayment(db, run.tenantId, id), replayed: false };
+  const settled = (state: "succeeded" | "refused") =>
+    db
+      .prepare(
+        "UPDATE payment_operations SET state = ?, updated_at = ? WHERE tenant_id = ? AND id = ? AND state = 'requested'",
+      )
+      .bind(state, now(), run.tenantId, operation.id)
+      .run();
+  if (reading.kind === "refused") {
+    await settled("refused");
+    const answer = { status: 402, body: paymentFailed(stored, reading.error, spec.refusal).toBody() };
+    return await keepFirstAnswer(db, "payment_operations", run.tenantId, operation.id, answer);
+  }
+  await settled("succeeded");
+  const report = await spec.complete(run, stored, reading.report, operation.amount);
+  const { payment } = await applyPaymentReport(run, paymentId, report);
+  return await keepFirstAnswer(db, "payment_operations", run.tenantId, operation.id, { status: 200, body: payment });
+}
+
+const noTransaction = (payment: PaymentView) =>
+  new CommerceError(
+    "PAYMENT_STATE_CONFLICT",
+    `Payment ${payment.id} has no transaction at ${payment.provider} yet (its outcome is being confirmed); refresh it with POST /api/commerce/payments/${payment.id}/refresh first.`,
+    { id: payment.id, status: payment.status },
+  );
+
+const stateConflict = (payment: PaymentView, message: string, details: Record<string, unknown> = {}) =>
+  new CommerceError("PAYMENT_STATE_CONFLICT", message, { id: payment.id, status: payment.status, ...details });
+
+const capture: OperationSpec = {
+  kind: "capture",
+  method: "capturePayment",
+  refusal: "refused to capture the payment",
+  check(payment, amount) {
+    if (payment.status === "captured" || payment.status === "refunded") return { done: payment };
+    if (payment.status !== "authorized") {
+      throw stateConflict(
+        payment,
+        `Payment ${payment.id} is ${payment.status}; only an authorized payment can be captured.`,
+      );
+    }
+    if (amount !== undefined && amount > payment.amount) {
+      throw stateConflict(
+        payment,
+        `Payment ${payment.id} authorized ${describeAmount(payment.amount, payment.currency)}; ${describeAmount(amount, payment.currency)} cannot be captured.`,
+        { authorized: payment.amount, requested: amount },
+      );
+    }
+    return { amount: amount ?? null };
+  },
+  // one capture per payment: its provider takes (or releases) the rest
+  providerKey: (run, paymentId) => `capture:${run.tenantId}:${paymentId}`,
+  complete: async (_run, payment, report, amount) =>
+    report.captured_amount === undefined && (report.status === "captured" || report.status === "refunded")
+      ? { ...report, captured_amount: amount ?? payment.amount }
+      : report,
+};
+
+const cancel: OperationSpec = {
+  kind: "cancel",
+  method: "cancelPayment",
+  refusal: "refused to cancel the payment",
+  check(payment) {
+    if (payment.status === "canceled") return { done: payment };
+    if (payment.status !== "pending" && payment.status !== "authorized") {
+      throw stateConflict(
+        payment,
+        `Payment ${payment.id} is ${payment.status}; only a pending or authorized payment can be canceled${payment.status === "captured" ? " (refund a captured one)" : ""}.`,
+      );
+    }
+    return { amount: null };
+  },
+  providerKey: (run, paymentId) => `cancel:${run.tenantId}:${paymentId}`,
+  complete: async (_run, _payment, report) => report,
+};
+
+const refund: OperationSpec = {
+  kind: "refund",
+  method: "refundPayment",
+  refusal: "refused the refund",
+  check(payment, amount) {
+    if (payment.status === "refunded")
+      throw stateConflict(payment, `Payment ${payment.id} is already refunded in full.`);
+    if (payment.status !== "captured") {
+      throw stateConflict(
+        payment,
+        `Payment ${payment.id} is ${payment.status}; only a captured payment can be refunded.`,
+      );
+    }
+    const remaining = payment.captured_amount - payment.refunded_amount;
+    const asked = amount ?? remaining;
+    if (asked > remaining) {
+      throw stateConflict(
+        payment,
+        `Payment ${payment.id} has ${describeAmount(remaining, payment.currency)} left to refund; ${describeAmount(asked, payment.currency)} was asked.`,
+        { remaining, requested: asked },
+      );
+    }
+    return { amount: asked };
+  },
+  // each refund its own key: several partial refunds add up
+  providerKey: (run, _paymentId, operationKey) => `refund:${run.tenantId}:${operationKey}`,
+  async complete(run, payment, report) {
+    // the provider's total, or the refunds this platform saw accepted, whichever knows more
+    const row = await run.deps.env.DB.prepare(
+      "SELECT COALESCE(SUM(amount), 0) AS total FROM payment_operations WHERE tenant_id = ? AND payment_id = ? AND kind = 'refund' AND state = 'succeeded'",
+    )
+      .bind(run.tenantId, payment.id)
+      .first<{ total: number }>();
+    return { ...report, refunded_amount: Math.max(report.refunded_amount ?? 0, row?.total ?? 0) };
+  },
+};
+
+export const capturePayment = (run: HookRun, id: string, body: { amount?: number }, key?: string) =>
+  runOperation(run, capture, id, body, key);
+
+export const cancelPayment = (run: HookRun, id: string, key?: string) => runOperation(run, cancel, id, {}, key);
+
+export const refundPayment = (run: HookRun, id: string, body: { amount?: number }, key?: string) =>
+  runOperation(run, refund, id, body, key);
+
+// --- refresh ----------------------------------------------------------------------------------
+
+/**
+ * Asks the payment's plugin where the payment stands (retrievePayment) and applies the answer:
+ * after the customer completed 3-D Secure in the storefront, or after an indeterminate error. A
+ * payment whose provider never named its transaction is asked for again with processPayment and
+ * the payment's own key, which the provider answers with the charge it made, or makes once.
+ */
+export async function refreshPayment(run: HookRun, id: string): Promise<PaymentView> {
+  const db = run.deps.env.DB;
+  const known = await getStoredPayment(db, run.tenantId, id);
+  const { view } = known;
+  if (view.transaction_id === null) {
+    if (view.status === "pending") await chargeAgain(run, known);
+    return await getPayment(db, run.tenantId, id);
+  }
+  const target = await activeProvider(run, "payment", view.provider);
+  const raw = await callPluginMethod(run.deps, target, "retrievePayment", [view.transaction_id], {
+    traceId: run.traceId,
+  });
+  const parsed = paymentUpdateSchema.safeParse(raw);
+  if (!parsed.success) throw invalidAnswer(target, "retrievePayment", parsed.error);
+  const { payment_id: _, ...report } = parsed.data;
+  return (await applyPaymentReport(run, id, report)).payment;
 }

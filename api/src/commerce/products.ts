@@ -16,7 +16,7 @@ const productRow = z
     title: z.string(),
     description: z.string().nullable(),
     sku: z.string().nullable(),
-    price: z.number(),
+    price: z.number().int(),
     currency: z.string(),
     inventory: z.number().nullable(),
     metadata: jsonRecord,

@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorBodySchema } from "../errors/index.ts";
 import {
+  captureBody,
   idempotencyHeader,
   orderCreateBody,
   orderIdParam,
@@ -41,10 +42,10 @@ const body = <T extends z.ZodType>(schema: T) => ({
 const statuses = {
   400: "Bad input: the message names each field",
   401: "No or bad API token, or (sign-in) the auth plugin refused the credentials",
-  402: "The payment plugin declined or refused: details.plugin_error has its code and message",
+  402: "The payment plugin declined or refused: details.plugin_error has its code, message and decline code",
   403: "Role too low: changes need admin or owner",
   404: "No such record in this store",
-  409: "A state conflict, a taken SKU or email, no active plugin for the category, or several",
+  409: "A state conflict, a taken SKU or email, no active plugin for the category, or several, or an Idempotency-Key reused with another body (IDEMPOTENCY_KEY_REUSED)",
   422: "A before hook vetoed (HOOK_VETOED, with the plugin's message), or the input refers to what does not exist",
   502: "A plugin failed, or answered with an invalid result",
   504: "A plugin did not answer in time",
@@ -120,16 +121,32 @@ export const completeOrder = route("Orders", {
   responses: { 200: json(orderView, "Completed"), ...hooked, ...errors(404, 409) },
 });
 
+const optionalBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: false },
+});
+const replayed = z.object({
+  "idempotent-replayed": z.literal("true").optional().openapi({
+    description: "Present on the replay of an earlier request with the same Idempotency-Key and body.",
+  }),
+});
+const paymentJson = (description: string) => ({
+  content: { "application/json": { schema: paymentView } },
+  description,
+  headers: traced.extend(replayed.shape),
+});
+
 export const processPayment = route("Payments", {
   method: "post",
   path: "/payments",
   summary: "Process a payment",
   description:
-    "Fires before_payment_process (may change or veto), calls the active payment plugin's processPayment, then records the payment with after_payment_success, or after_payment_failure and 402. A repeated Idempotency-Key answers with the first outcome (200, Idempotent-Replayed: true).",
+    "Amounts are integers in the currency's minor units (1250 is 12.50 USD, 500 is 500 JPY, 1250 is 1.250 KWD). Fires before_payment_process (may change or veto), stores the payment pending, calls the active payment plugin's processPayment with the payment's id and an idempotency key, then applies its answer: after_payment_success when it is authorized or captured (201), after_payment_failure and 402 when declined, 202 while pending (next_action says what the customer must do, e.g. 3-D Secure; without one the provider's outcome is not known yet and the payment settles from its webhook or POST /payments/{id}/refresh). A repeated Idempotency-Key with the same body replays the first answer (same status and body, Idempotent-Replayed: true); with another body 409 IDEMPOTENCY_KEY_REUSED.",
   request: { headers: idempotencyHeader, ...body(paymentCreateBody) },
   responses: {
-    201: json(paymentView, "Authorized or captured"),
-    200: json(paymentView, "The payment of an earlier request with the same Idempotency-Key"),
+    201: paymentJson("Authorized or captured"),
+    202: paymentJson(
+      "Pending: the customer must act (next_action), or the outcome is being confirmed with the provider",
+    ),
     ...hooked,
     ...errors(402, 404, 409),
   },
@@ -146,24 +163,53 @@ export const getPayment = route("Payments", {
 export const capturePayment = route("Payments", {
   method: "post",
   path: "/payments/{id}/capture",
-  summary: "Capture an authorized payment",
-  description: "Through the payment's plugin (capturePayment). Capturing a captured payment changes nothing.",
-  request: { params: paymentIdParam },
-  responses: { 200: json(paymentView, "Captured"), ...errors(402, 404, 409, 502, 504) },
+  summary: "Capture an authorized payment, in full or in part",
+  description:
+    "Through the payment's plugin (capturePayment, key capture:<tenant>:<payment>). Without a body captures all that was authorized; with amount less (the provider may release the rest). Capturing a captured payment changes nothing (Idempotent-Replayed: true). 202 when the provider's outcome is not known yet.",
+  request: { params: paymentIdParam, headers: idempotencyHeader, ...optionalBody(captureBody) },
+  responses: {
+    200: paymentJson("Captured"),
+    202: paymentJson("The outcome is being confirmed with the provider"),
+    ...errors(400, 402, 404, 409, 502, 504),
+  },
+});
+
+export const cancelPayment = route("Payments", {
+  method: "post",
+  path: "/payments/{id}/cancel",
+  summary: "Cancel a pending or authorized payment",
+  description:
+    "Through the payment's plugin (cancelPayment, key cancel:<tenant>:<payment>): the authorization is released and nothing is charged. Canceling a canceled payment changes nothing; a captured one is refunded instead.",
+  request: { params: paymentIdParam, headers: idempotencyHeader },
+  responses: {
+    200: paymentJson("Canceled"),
+    202: paymentJson("The outcome is being confirmed with the provider"),
+    ...errors(402, 404, 409, 502, 504),
+  },
 });
 
 export const refundPayment = route("Payments", {
   method: "post",
   path: "/payments/{id}/refund",
-  summary: "Refund a captured payment",
+  summary: "Refund a captured payment, in full or in part",
   description:
-    "Through the payment's plugin (refundPayment); the whole remainder unless amount says less. Send an Idempotency-Key to make a retry safe.",
-  request: {
-    params: paymentIdParam,
-    headers: idempotencyHeader,
-    body: { content: { "application/json": { schema: refundBody } }, required: false },
+    "Through the payment's plugin (refundPayment, key refund:<tenant>:<payment>:<Idempotency-Key>); the whole remainder unless amount says less. Partial refunds add up: the payment stays captured, with refunded_amount, until they reach captured_amount, then it is refunded. Send an Idempotency-Key to make a retry safe.",
+  request: { params: paymentIdParam, headers: idempotencyHeader, ...optionalBody(refundBody) },
+  responses: {
+    200: paymentJson("Refunded, in part or in full"),
+    202: paymentJson("The outcome is being confirmed with the provider"),
+    ...errors(400, 402, 404, 409, 502, 504),
   },
-  responses: { 200: json(paymentView, "Refunded, in part or in full"), ...errors(400, 402, 404, 409, 502, 504) },
+});
+
+export const refreshPayment = route("Payments", {
+  method: "post",
+  path: "/payments/{id}/refresh",
+  summary: "Reconcile a payment with its provider",
+  description:
+    "Asks the payment's plugin where the payment stands (retrievePayment) and applies it, as its webhook would: after the customer completed 3-D Secure, or after an indeterminate error. Hooks fire once whichever of refresh and webhook comes first.",
+  request: { params: paymentIdParam },
+  responses: { 200: json(paymentView, "The payment as its provider reports it"), ...errors(404, 409, 502, 504) },
 });
 
 export const createUser = route("Users", {

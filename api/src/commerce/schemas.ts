@@ -2,7 +2,18 @@
  * Request and response shapes of the commerce API, built from the SDK's hook payload schemas so
  * what a client sends, what a plugin's hook receives and what the OpenAPI document shows agree.
  */
-import { orderItemSchema, orderSchema, paymentSchema, productSchema, userSchema } from "@digital-commerce/plugin-sdk";
+import {
+  MINOR_UNITS_RULE,
+  orderItemSchema,
+  orderSchema,
+  paymentDataSchema,
+  paymentFailureSchema,
+  paymentNextActionSchema,
+  paymentSchema,
+  paymentStatusSchema,
+  productSchema,
+  userSchema,
+} from "@digital-commerce/plugin-sdk";
 import { z } from "@hono/zod-openapi";
 
 const metadata = z.record(z.string(), z.unknown());
@@ -17,22 +28,38 @@ export const paymentIdParam = id("id", "pay_8e3a7c21");
 export const idempotencyHeader = z.object({
   "idempotency-key": z.string().min(1).max(255).optional().openapi({
     description:
-      "Repeating a request with the same key answers with the first request's outcome instead of charging or refunding again.",
+      "Repeating a request with the same key and the same body replays the first answer (same status and body, `Idempotent-Replayed: true`) instead of charging, capturing or refunding again; the same key with another body is refused with 409 IDEMPOTENCY_KEY_REUSED.",
     example: "checkout-7f3a",
   }),
 });
 
+/**
+ * An SDK schema to document here. zod gives an instance the `.openapi` that @hono/zod-openapi adds
+ * only when it is made after that extension; in a bundle that evaluates the SDK first (the
+ * consumer Worker imports applyPaymentUpdate) its schemas have none, so a documented one is a copy.
+ */
+const sdkSchema = <T extends z.ZodType>(schema: T): T => schema.clone();
+
+/** Every amount of the commerce API: an integer in the currency's minor units. */
+const amountDoc = `An integer in the currency's minor units: 1250 is 12.50 USD, 500 is 500 JPY, 1250 is 1.250 KWD (${MINOR_UNITS_RULE.replace("must be ", "")}).`;
+const positiveAmount = paymentDataSchema.shape.amount;
+
 // --- products ----------------------------------------------------------------------------------
 
 export const productView = productSchema
-  .extend({ id: z.string(), created_at: timestamp, updated_at: timestamp })
+  .extend({
+    id: z.string(),
+    price: sdkSchema(productSchema.shape.price).openapi({ description: amountDoc, example: 1999 }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
   .openapi("Product");
 export type ProductView = z.infer<typeof productView>;
 
 export const productCreateBody = productSchema
   .omit({ id: true })
   .strict()
-  .openapi("ProductInput", { example: { title: "T-shirt", price: 19.99, currency: "USD", sku: "TS-1", metadata: {} } });
+  .openapi("ProductInput", { example: { title: "T-shirt", price: 1999, currency: "USD", sku: "TS-1", metadata: {} } });
 
 // metadata without a default: a PATCH that leaves it out keeps the stored metadata
 export const productPatchBody = productSchema
@@ -41,7 +68,7 @@ export const productPatchBody = productSchema
   .extend({ metadata: metadata.optional() })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, { message: "send at least one field to change" })
-  .openapi("ProductPatch", { example: { price: 17.5 } });
+  .openapi("ProductPatch", { example: { price: 1750 } });
 
 export const productListQuery = z.object({
   limit: z.coerce
@@ -79,6 +106,9 @@ export const orderCreateBody = z
 export const orderView = orderSchema
   .extend({
     id: z.string(),
+    total: sdkSchema(orderSchema.shape.total).openapi({
+      description: `The lines' sum, or what a before hook set. ${amountDoc}`,
+    }),
     status: z.enum(["pending", "paid", "completed", "cancelled"]),
     created_at: timestamp,
     updated_at: timestamp,
@@ -92,7 +122,7 @@ export type OrderView = z.infer<typeof orderView>;
 export const paymentCreateBody = z
   .object({
     order_id: z.string().min(1).optional(),
-    amount: z.number().positive().optional().openapi({ description: "Defaults to the order's total." }),
+    amount: positiveAmount.optional().openapi({ description: `${amountDoc} Defaults to the order's total.` }),
     currency: paymentSchema.shape.currency.optional().openapi({ description: "Defaults to the order's currency." }),
     method: z.string().min(1).optional().openapi({ example: "card" }),
     provider: z.string().optional().openapi({
@@ -112,20 +142,50 @@ export const paymentCreateBody = z
   .openapi("PaymentInput", { example: { order_id: "ord_5f1d2a9c", method: "card" } });
 
 export const refundBody = z
-  .object({ amount: z.number().positive().optional().openapi({ description: "Defaults to what is left to refund." }) })
+  .object({
+    amount: positiveAmount
+      .optional()
+      .openapi({ description: `${amountDoc} Defaults to what is left to refund (captured less refunded).` }),
+  })
   .strict()
-  .openapi("RefundInput");
+  .openapi("RefundInput", { example: { amount: 500 } });
+
+export const captureBody = z
+  .object({
+    amount: positiveAmount.optional().openapi({
+      description: `${amountDoc} Defaults to all that was authorized; less is a partial capture (the provider may release the rest).`,
+    }),
+  })
+  .strict()
+  .openapi("CaptureInput", { example: { amount: 800 } });
+
+const minorUnits = () => sdkSchema(paymentSchema.shape.amount);
 
 export const paymentView = paymentSchema
   .extend({
     id: z.string(),
     order_id: z.string().nullable(),
     provider: z.string(),
-    transaction_id: z.string().nullable(),
+    transaction_id: z.string().nullable().openapi({ description: "The provider's id; null until it answered." }),
+    amount: minorUnits().openapi({ description: `Authorized (asked). ${amountDoc}`, example: 1250 }),
+    captured_amount: minorUnits().openapi({ description: "Of amount, what was captured.", example: 1250 }),
+    refunded_amount: minorUnits().openapi({
+      description: "Of captured_amount, what was refunded; refunded once it reaches captured_amount.",
+      example: 0,
+    }),
     method: z.string().nullable(),
-    status: z.enum(["pending", "authorized", "captured", "failed", "refunded"]),
-    refunded_amount: z.number(),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    status: sdkSchema(paymentStatusSchema).openapi({
+      description:
+        "pending (the customer must act: see next_action; or the outcome is being confirmed with the provider) → authorized → captured → refunded; or failed (declined: see error) or canceled.",
+    }),
+    next_action: paymentNextActionSchema.nullable().openapi({
+      description:
+        "While pending: what the storefront needs to let the customer continue (3-D Secure): a client secret for the provider's SDK, or a page to redirect to. Then POST /payments/{id}/refresh, or wait for the provider's webhook.",
+    }),
+    error: paymentFailureSchema.pick({ code: true, message: true, decline_code: true }).nullable().openapi({
+      description:
+        "Why it failed (the plugin's code and message, the issuer's decline code), or the provider's last error while pending.",
+    }),
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -1,5 +1,6 @@
 /**
- * What every commerce operation shares: ids, money, and the commit. A change and the events it
+ * What every commerce operation shares: ids and the commit (money is integers in minor units,
+ * see money.ts, so it needs no rounding). A change and the events it
  * causes go in one D1 batch (commitWithEvents); a change that depends on state read earlier (an
  * order still pending, a session not yet revoked) starts its batch with a guard, so a concurrent
  * change makes the whole batch, events included, roll back instead of firing hooks twice.
@@ -12,9 +13,6 @@ import { CommerceError } from "./errors.ts";
 export const now = () => new Date().toISOString();
 
 export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
-
-/** Rounds to cents: amounts are major units, and sums of floats drift. */
-export const money = (amount: number) => Math.round(amount * 100) / 100;
 
 /** A JSON column, parsed into a record. */
 export const jsonRecord = z.string().transform((text) => z.record(z.string(), z.unknown()).parse(JSON.parse(text)));

@@ -1,7 +1,8 @@
 /** Per-plugin, per-tenant accounting of calls: what the health endpoint reports. */
 import { z } from "zod";
 
-export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle" | "method";
+/** `service`: a dependent's call of one of the plugin's services, recorded against the plugin that serves it. */
+export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle" | "method" | "service";
 export type CallOutcome = "ok" | "error" | "timeout" | "limit";
 
 export interface CallRecord {

@@ -14,7 +14,15 @@ export class SandboxError extends PlatformError<SandboxErrorCode> {}
  * What a capability refuses, as the plugin sees it. Thrown inside the platform's
  * capability entrypoints; RPC carries the message into the plugin's isolate.
  */
-export type CapabilityErrorCode = "INVALID_KEY" | "INVALID_ARGUMENT" | "TOO_LARGE" | "NOT_FOUND" | "EGRESS_DENIED";
+export type CapabilityErrorCode =
+  | "INVALID_KEY"
+  | "INVALID_ARGUMENT"
+  | "TOO_LARGE"
+  | "NOT_FOUND"
+  | "EGRESS_DENIED"
+  | "NOT_A_DEPENDENCY"
+  | "DEPENDENCY_NOT_ACTIVE"
+  | "UNKNOWN_SERVICE";
 export class CapabilityError extends Error {
   constructor(code: CapabilityErrorCode, message: string) {
     super(`${code}: ${message}`);

@@ -1,6 +1,7 @@
 /**
  * Starts (or finds warm) the isolate of one plugin for one tenant through the
- * Worker Loader. Its env holds only the capability stubs the tenant granted,
+ * Worker Loader. Its env holds only the capability stubs the tenant granted (and,
+ * when the manifest declares dependencies, the stub that reaches their services),
  * each bound by props to this tenant and plugin; its globalOutbound is the
  * egress gate. Nothing starts until a call needs it.
  *
@@ -56,6 +57,8 @@ function capabilityEnv(exports: Exports, target: SandboxTarget): Record<string, 
   if (grants(target, "events")) env.EVENTS = exports.EventsCapability({ props });
   if (grants(target, "logger")) env.LOG = exports.LogCapability({ props });
   if (grants(target, "http")) env.HTTP = true;
+  // not a grant: declaring a dependency is what lets a plugin call its services (context.plugins)
+  if (target.manifest.dependencies.length > 0) env.PLUGINS = exports.PluginsCapability({ props });
   return env;
 }
 

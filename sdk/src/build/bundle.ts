@@ -88,7 +88,7 @@ export function handlerPaths(manifest: PluginManifest): string[] {
   const paths = [
     ...manifest.hooks.map((h) => h.handler),
     ...manifest.api_endpoints.map((e) => e.handler),
-    ...manifest.webhooks.flatMap((w) => (w.handler ? [w.handler] : [])),
+    ...manifest.webhooks.flatMap((w) => [w.handler, w.verify].filter((p): p is string => p !== undefined)),
   ];
   return [...new Set(paths)].sort();
 }
@@ -108,7 +108,8 @@ function problemOf(m: { text: string; location?: { file: string } | null }): { f
 }
 
 // esbuild's words for a member of the namespace import that plugin.ts does not export
-const UNDEFINED_IMPORT = /^Import "(default|services)" will always be undefined because there is no matching export in "(.+)"$/;
+const UNDEFINED_IMPORT =
+  /^Import "(default|services)" will always be undefined because there is no matching export in "(.+)"$/;
 
 /**
  * plugin.ts must export what the platform reads from it: the category's methods as default when the
@@ -124,7 +125,10 @@ function pluginExportProblems(root: string, manifest: PluginManifest, warnings: 
   if (!missing.has("default")) return;
   if (categoryMethods[manifest.category].length > 0) {
     throw new BundleError(root, [
-      { file: "plugin.ts", message: "has no default export; export the object implementing the category's methods as default" },
+      {
+        file: "plugin.ts",
+        message: "has no default export; export the object implementing the category's methods as default",
+      },
     ]);
   }
   if (missing.has("services")) {

@@ -84,8 +84,12 @@ function handlerRefs(declared: unknown): HandlerRef[] {
     const list = (declared as Record<string, unknown> | null | undefined)?.[field];
     if (!Array.isArray(list)) continue;
     list.forEach((entry: unknown, i) => {
-      const file = (entry as { handler?: unknown } | null)?.handler;
-      if (typeof file === "string" && file !== "") refs.push({ file, role, path: `${field}.${i}.handler` });
+      const { handler: file, verify } = (entry as { handler?: unknown; verify?: unknown } | null) ?? {};
+      // a verified webhook's handler runs from the queue with the event, as a hook handler runs with its payload
+      const handlerRole = role === "webhook" && typeof verify === "string" ? "hook" : role;
+      if (typeof file === "string" && file !== "")
+        refs.push({ file, role: handlerRole, path: `${field}.${i}.handler` });
+      if (typeof verify === "string" && verify !== "") refs.push({ file: verify, role, path: `${field}.${i}.verify` });
     });
   }
   return refs;

@@ -19,5 +19,12 @@ export type {
   StorageBinding,
 } from "./protocol.ts";
 export { lifecycleNames } from "./protocol.ts";
-export { NOT_SERVICE_NAMES, plainDataProblem, SERVICE_NAME, serviceClients } from "./services.ts";
+export {
+  NOT_SERVICE_NAMES,
+  plainDataProblem,
+  SERVICE_NAME,
+  type ServiceRefusalCode,
+  serviceClients,
+  serviceRefusal,
+} from "./services.ts";
 export { definePluginWorker, type PluginWorkerDefinition } from "./worker.ts";

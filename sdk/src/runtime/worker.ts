@@ -126,7 +126,8 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
       } catch (error) {
         // a refusal is an answer for the provider; anything else is the plugin failing, which the provider retries.
         // Matched by name: the runtime imports nothing of the SDK's schema module, which holds the class.
-        if (error instanceof Error && error.name === "WebhookRefusal") return { accepted: false, message: error.message };
+        if (error instanceof Error && error.name === "WebhookRefusal")
+          return { accepted: false, message: error.message };
         throw error;
       } finally {
         await call.settle();

@@ -2,13 +2,15 @@
  * A real PluginContext for a plugin's own tests in Node: built by the same `buildContext` the
  * isolate uses, over in-memory capabilities that keep the platform's rules. Only the
  * capabilities the manifest declares exist in it, as on the platform; what the plugin logs,
- * emits, tracks and requests is recorded for the test to read.
+ * emits, tracks and requests is recorded for the test to read. `context.plugins` reaches the
+ * dependencies the test supplies (their real services, each run with its own test context).
  */
 import type { PluginManifest } from "../manifest.ts";
 import { buildContext } from "../runtime/context.ts";
 import type { CapabilityEnv, EventsBinding, Invocation, LogBinding, LogLevel } from "../runtime/protocol.ts";
-import type { DeliveryInfo, PluginContext, TenantInfo } from "../types.ts";
+import type { DeliveryInfo, PluginContext, PluginServices, TenantInfo } from "../types.ts";
 import { memoryDatabase } from "./database.ts";
+import { dependencyBinding } from "./dependencies.ts";
 import { type EgressRecord, egressGate } from "./egress.ts";
 import { memoryCache, memoryStorage } from "./stores.ts";
 
@@ -46,6 +48,26 @@ export interface TestContextOptions {
   delivery?: DeliveryInfo;
   /** `context.idempotency_key`; a delivery's key when left out. */
   idempotency_key?: string;
+  /**
+   * The plugins `context.plugins` reaches, by slug: each dependency's manifest and its real
+   * `services`, run with a test context of its own (its `config`, its in-memory db) for the same
+   * tenant. Only slugs the manifest lists as dependencies may be given.
+   */
+  dependencies?: Record<string, TestDependency>;
+}
+
+/**
+ * A dependency in a test: the plugin itself, not a stand-in. Its services run with its own context,
+ * as they run in its own isolate on the platform.
+ *
+ * @example
+ * import { manifest as coreUtils } from "../core-utils/manifest.ts";
+ * import { services } from "../core-utils/plugin.ts";
+ * const dependency: TestDependency = { manifest: coreUtils, services, config: { exchange_rates: { USD: 1, EUR: 0.92 } } };
+ */
+export interface TestDependency extends Omit<TestContextOptions, "tenant" | "delivery" | "idempotency_key"> {
+  /** What the dependency's `plugin.ts` exports as `services`. */
+  services: PluginServices;
 }
 
 export interface TestContext {
@@ -56,8 +78,16 @@ export interface TestContext {
   tracked: TrackedEvent[];
   /** Every request `context.http` made, with whether the egress gate let it through. */
   requests: EgressRecord[];
-  /** Closes the in-memory database. */
+  /** Each dependency given, with what its services logged, emitted, tracked and requested. */
+  dependencies: Record<string, TestPlugin>;
+  /** Closes the in-memory databases (the plugin's and its dependencies'). */
   close(): void;
+}
+
+/** A plugin's capabilities in a test, kept across the calls made with it: a context is built per call. */
+export interface TestPlugin extends Omit<TestContext, "context"> {
+  /** A context for one call, as the platform builds one per call. */
+  contextFor(call: { idempotency_key?: string; trace_id?: string; delivery?: DeliveryInfo }): PluginContext;
 }
 
 // the platform's rule for event names (its events capability)
@@ -127,6 +157,24 @@ function recordingEvents(emitted: EmittedEvent[], tracked: TrackedEvent[]): Even
  * t.logs; // [{ level: "info", message: "payment refused", ... }]
  */
 export function createTestContext(options: TestContextOptions): TestContext {
+  const tenant: TenantInfo = {
+    id: "tenant_test",
+    slug: "test-store",
+    name: "Test Store",
+    settings: {},
+    ...options.tenant,
+  };
+  const { contextFor, ...plugin } = testPlugin(options, tenant);
+  const idempotencyKey = options.idempotency_key ?? options.delivery?.idempotency_key;
+  const context = contextFor({
+    ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
+  });
+  return { context, ...plugin };
+}
+
+/** The capabilities of the plugin `options` describes, for `tenant`; its dependencies' too, recursively. */
+export function testPlugin(options: Omit<TestContextOptions, "tenant">, tenant: TenantInfo): TestPlugin {
   const { manifest } = options;
   const config = configOf(manifest, options.config ?? {});
   const granted = new Set(manifest.permissions.capabilities);
@@ -135,6 +183,9 @@ export function createTestContext(options: TestContextOptions): TestContext {
   const tracked: TrackedEvent[] = [];
   const requests: EgressRecord[] = [];
   const db = granted.has("db") ? memoryDatabase(manifest.migrations) : undefined;
+  const dependencies = dependencyBinding(manifest, options.dependencies ?? {}, (dependency) =>
+    testPlugin(dependency, tenant),
+  );
   const env: CapabilityEnv = {
     ...(db ? { DB: db } : {}),
     ...(granted.has("cache") ? { CACHE: memoryCache(() => Date.now()) } : {}),
@@ -142,23 +193,28 @@ export function createTestContext(options: TestContextOptions): TestContext {
     ...(granted.has("events") ? { EVENTS: recordingEvents(emitted, tracked) } : {}),
     ...(granted.has("logger") ? { LOG: recordingLog(logs, redactor(manifest, config)) } : {}),
     ...(granted.has("http") ? { HTTP: true as const } : {}),
-  };
-  const tenant: TenantInfo = {
-    id: "tenant_test",
-    slug: "test-store",
-    name: "Test Store",
-    settings: {},
-    ...options.tenant,
-  };
-  const idempotencyKey = options.idempotency_key ?? options.delivery?.idempotency_key;
-  const invocation: Invocation = {
-    tenant,
-    plugin: { id: `${manifest.slug}@${manifest.version}`, slug: manifest.slug, version: manifest.version, config },
-    ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
-    ...(options.delivery ? { delivery: options.delivery } : {}),
+    PLUGINS: dependencies.binding,
   };
   const upstream = options.fetch ?? ((request: Request) => fetch(request));
   const egress = egressGate(manifest.slug, manifest.permissions.network, upstream, requests);
-  const { context } = buildContext(env, manifest, invocation, egress);
-  return { context, logs, emitted, tracked, requests, close: () => db?.close() };
+  const contextFor: TestPlugin["contextFor"] = (call) => {
+    const invocation: Invocation = {
+      tenant,
+      plugin: { id: `${manifest.slug}@${manifest.version}`, slug: manifest.slug, version: manifest.version, config },
+      ...call,
+    };
+    return buildContext(env, manifest, invocation, egress).context;
+  };
+  return {
+    contextFor,
+    logs,
+    emitted,
+    tracked,
+    requests,
+    dependencies: dependencies.contexts,
+    close: () => {
+      db?.close();
+      dependencies.close();
+    },
+  };
 }

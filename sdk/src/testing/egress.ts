@@ -11,14 +11,9 @@ export interface EgressRecord {
   allowed: boolean;
 }
 
-/** `host` or `host:port` against the listed patterns: exact, or `*.` for any subdomain. */
-export function hostAllowed(url: URL, patterns: readonly string[]): boolean {
-  const hostPort = url.port ? `${url.hostname}:${url.port}` : url.hostname;
-  return patterns.some((pattern) => {
-    if (pattern.startsWith("*.")) return url.hostname.endsWith(pattern.slice(1)) && !pattern.includes(":");
-    return pattern === hostPort || (pattern === url.hostname && !url.port);
-  });
-}
+import { hostAllowed } from "../hosts.ts";
+
+export { hostAllowed };
 
 /**
  * A `fetch` that lets through only requests to `hosts`, recording each in `log`.

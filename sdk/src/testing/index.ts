@@ -4,7 +4,15 @@
  * later: its SQLite and type stripping), not in a Worker.
  */
 
-export type { EmittedEvent, LogLine, TestContext, TestContextOptions, TrackedEvent } from "./context.ts";
+export type {
+  EmittedEvent,
+  LogLine,
+  TestContext,
+  TestContextOptions,
+  TestDependency,
+  TestPlugin,
+  TrackedEvent,
+} from "./context.ts";
 export { createTestContext } from "./context.ts";
 export type { EgressRecord } from "./egress.ts";
 export { hostAllowed } from "./egress.ts";

@@ -3,22 +3,12 @@
  * makes arrives here. Requests to hosts the manifest lists (and the tenant
  * granted) pass; any other is refused with a 403 naming the host, and recorded.
  */
+import { hostAllowed } from "@digital-commerce/plugin-sdk";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ApiEnv } from "../../env.ts";
 import type { EgressProps } from "./props.ts";
 import { recordSecurityEvent } from "./security-events.ts";
 
-/** `host` or `host:port` against the granted patterns: exact, or `*.` for any subdomain. */
-export function hostAllowed(url: URL, patterns: readonly string[]): boolean {
-  const hostPort = url.port ? `${url.hostname}:${url.port}` : url.hostname;
-  return patterns.some((pattern) => {
-    if (pattern.startsWith("*.")) {
-      const suffix = pattern.slice(1);
-      return url.hostname.endsWith(suffix) && !pattern.includes(":");
-    }
-    return pattern === hostPort || (pattern === url.hostname && !url.port);
-  });
-}
 
 export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {

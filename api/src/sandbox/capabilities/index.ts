@@ -1,9 +1,10 @@
 /** The capabilities a plugin isolate can be granted: each a loopback entrypoint scoped by its props. */
 export { CacheCapability } from "./cache.ts";
 export { DbCapability, PluginDatabase, pluginDatabase } from "./database.ts";
-export { EgressGate, hostAllowed } from "./egress.ts";
+export { EgressGate } from "./egress.ts";
 export { EventsCapability } from "./events.ts";
 export { LogCapability, redactForPlugin } from "./log.ts";
+export { PluginsCapability } from "./plugins.ts";
 export { type CapabilityProps, type EgressProps, namespaceOf } from "./props.ts";
 export { recordSecurityEvent, type SecurityEventKind } from "./security-events.ts";
 export { StorageCapability, storagePrefix } from "./storage.ts";

@@ -8,7 +8,8 @@ export type SecurityEventKind =
   | "invalid_cookie"
   | "limit_exceeded"
   | "timeout"
-  | "webhook_refused";
+  | "webhook_refused"
+  | "dependency_denied";
 
 export async function recordSecurityEvent(
   db: D1Database,

@@ -1,20 +1,23 @@
-/** The spec's hook handler example: tags the payment and refuses amounts under $0.50. */
-import type { HookHandler, PaymentHookData, PluginContext } from "@digital-commerce/plugin-sdk";
+/**
+ * The spec's before_payment_process handler: tags the payment and refuses one below Stripe's minimum
+ * charge for its currency (USD 50 = $0.50, JPY 50, ...), which core-utils knows, with the minimum
+ * written as the customer reads money ("Minimum payment is $0.50").
+ */
+import type { HookHandler, PaymentHookData } from "@digital-commerce/plugin-sdk";
+import type {} from "../../../core-utils/src/services.ts";
 
-const handler: HookHandler<PaymentHookData> = async (context: PluginContext, data) => {
-  // Add metadata to payment
+const handler: HookHandler<PaymentHookData> = async (context, data) => {
   data.payment.metadata = {
     ...data.payment.metadata,
-    processed_by: "my-plugin",
+    processed_by: "stripe-gateway",
     timestamp: new Date().toISOString(),
   };
-
-  // Validate payment
-  if (data.payment.amount < 0.5) {
-    throw new Error("Minimum payment is $0.50");
+  const money = context.plugins["core-utils"];
+  const minimum = await money.minimumCharge(data.payment.currency);
+  if (data.payment.amount < minimum) {
+    throw new Error(`Minimum payment is ${await money.formatMoney(minimum, data.payment.currency)}`);
   }
-
-  context.logger.debug("payment checked", { amount: data.payment.amount });
+  context.logger.debug("payment checked", { amount: data.payment.amount, currency: data.payment.currency });
   return data.payment;
 };
 
