@@ -10,14 +10,10 @@
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import { startOidcPeer } from "./peers/oidc/index.ts";
+import { ALLOWED_PORT, FORBIDDEN_PORT, FORBIDDEN_TCP_PORT, OIDC_PEER, STRIPE_PEER } from "./peers/ports.ts";
 import { startStripePeer } from "./peers/stripe/index.ts";
-import { OIDC_PEER, STRIPE_PEER } from "./peers/ports.ts";
 import { WEBHOOK_RECEIVER_PORT } from "./webhooks/receiver.ts";
 import { createWebhookReceiver } from "./webhooks/receiver-server.ts";
-
-export const ALLOWED_PORT = 8791;
-export const FORBIDDEN_PORT = 8792;
-export const FORBIDDEN_TCP_PORT = 8793;
 
 let servers: (Server | TcpServer)[] = [];
 let peers: { close(): Promise<void> }[] = [];

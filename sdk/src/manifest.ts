@@ -142,7 +142,12 @@ export const settingSpecSchema = z
 
 export const settingKey = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be snake_case");
 
-export const capabilities = ["db", "cache", "storage", "http", "events", "logger"] as const;
+/**
+ * What a plugin may ask the sandbox for. `sessions` (auth plugins only) lets a plugin's endpoint sign a
+ * browser in and out of the store through the platform's own sign-in (context.sessions), so an OAuth
+ * callback can open a store session without ever seeing or setting the store's session cookie.
+ */
+export const capabilities = ["db", "cache", "storage", "http", "events", "logger", "sessions"] as const;
 export const capability = z.enum(capabilities);
 export type Capability = z.infer<typeof capability>;
 
@@ -268,6 +273,14 @@ export const pluginManifestSchema = z
       }
       migrationIds.add(mig.id);
     });
+    // opening store sessions is what an identity provider is for; anything else asking for it is refused
+    if (m.permissions.capabilities.includes("sessions") && m.category !== "auth") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["permissions", "capabilities"],
+        message: `asks for "sessions", which only auth plugins may hold (this one is of category ${m.category}): it signs browsers into the store`,
+      });
+    }
     if (m.migrations.length > 0 && !m.permissions.capabilities.includes("db")) {
       ctx.addIssue({
         code: "custom",

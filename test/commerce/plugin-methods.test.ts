@@ -107,11 +107,10 @@ describe("calling a category method", () => {
 
   it("refuses a method of the category that the plugin does not implement", async () => {
     const store = await givenStore();
-    await givenActive(store, "core-utils");
-    await givenActive(store, "stripe-gateway", { api_key: "sk_test_1" });
-    const target = await targetOf(store, "stripe-gateway");
+    await givenActive(store, "bare-gateway");
+    const target = await targetOf(store, "bare-gateway");
     await expect(callPluginMethod(sandboxDeps(), target, "refundPayment", ["ch_1"])).rejects.toThrow(
-      "stripe-gateway does not implement refundPayment: add it to the default export of its plugin.ts",
+      "bare-gateway does not implement refundPayment: add it to the default export of its plugin.ts",
     );
   });
 

@@ -4,6 +4,11 @@
  */
 import { WEBHOOK_RECEIVER_PORT } from "../webhooks/receiver.ts";
 
+/** The sandbox tests' own servers: one the probe's manifest lists, one that no manifest lists. */
+export const ALLOWED_PORT = 8791;
+export const FORBIDDEN_PORT = 8792;
+export const FORBIDDEN_TCP_PORT = 8793;
+
 export const STRIPE_PEER = {
   port: 8795,
   url: "http://127.0.0.1:8795",

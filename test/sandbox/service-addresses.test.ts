@@ -7,8 +7,8 @@
 import { createPlugin, ManifestError } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";
 import { prepareConfig } from "../../api/src/config/index.ts";
-import { ALLOWED_PORT, FORBIDDEN_PORT } from "../global-setup.ts";
 import { givenTenantWith } from "../helpers.ts";
+import { ALLOWED_PORT, FORBIDDEN_PORT } from "../peers/ports.ts";
 
 const serviceUrl = `http://127.0.0.1:${ALLOWED_PORT}/service`;
 

@@ -25,7 +25,11 @@ export type DeliveryMessage = z.infer<typeof deliveryMessage>;
 export const hookQueueMessage = z.union([deliveryMessage, hookEventMessage]);
 export type HookQueueMessage = z.infer<typeof hookQueueMessage>;
 
-/** The idempotency key of (event, plugin, hook): the same on every copy of the message. */
+/**
+ * The idempotency key of (event, plugin, hook): the same on every copy of the message. It is a path
+ * segment of the admin API (dead letters), so a hook that holds a path (`webhook:/stripe`) is written
+ * without its slashes.
+ */
 export function deliveryId(eventId: string, pluginSlug: string, hook: string): string {
-  return `dlv_${eventId}_${pluginSlug}_${hook}`;
+  return `dlv_${eventId}_${pluginSlug}_${hook.replaceAll("/", "~")}`;
 }

@@ -16,6 +16,8 @@ export type {
   PluginWorkerApi,
   ServiceCallOptions,
   ServiceOutcome,
+  SessionCallOptions,
+  SessionsBinding,
   StorageBinding,
 } from "./protocol.ts";
 export { lifecycleNames } from "./protocol.ts";

@@ -3,7 +3,7 @@
  * and the capability bindings the platform may put in the isolate's env. Only the
  * capabilities a tenant granted are present; the rest do not exist in the isolate.
  */
-import type { DeliveryInfo, MethodOutcome, Row, TenantInfo } from "../types.ts";
+import type { DeliveryInfo, MethodOutcome, Row, SignedInSession, StoreSession, TenantInfo } from "../types.ts";
 import type { WebhookVerdict } from "../webhooks.ts";
 
 /** What the platform sends with every call into a plugin isolate. */
@@ -17,6 +17,11 @@ export interface Invocation {
   delivery?: DeliveryInfo;
   /** Milliseconds this call may run; the loop guard stops loops past it. */
   budget_ms?: number;
+  /**
+   * The store session the request's `dcp_session` cookie names, when this plugin holds `sessions` and
+   * opened that session itself; the plugin sees it as `context.session`, never the cookie.
+   */
+  session?: StoreSession;
 }
 
 export interface DbStatement {
@@ -74,6 +79,21 @@ export interface PluginsBinding {
   call(dependency: string, service: string, args: unknown[], options: ServiceCallOptions): Promise<unknown>;
 }
 
+/** What a sessions call carries from the plugin's invocation: the request it belongs to. */
+export interface SessionCallOptions {
+  /** The request's trace id: the platform finds the session this request opened by it, to set the cookie. */
+  trace_id?: string;
+}
+
+/**
+ * The `sessions` capability (auth plugins only), scoped by the platform to this tenant and plugin: the
+ * platform's sign-in with this plugin as the provider, and sign-out of a session this plugin opened.
+ */
+export interface SessionsBinding {
+  signIn(credentials: Record<string, unknown>, options: SessionCallOptions): Promise<SignedInSession>;
+  signOut(sessionId: string, options: SessionCallOptions): Promise<void>;
+}
+
 /**
  * What a plugin isolate answers a service call with. A name the plugin does not export is an
  * answer (`found: false`, with the names it does export), not a failure of the plugin: the
@@ -92,6 +112,8 @@ export interface CapabilityEnv {
   HTTP?: true;
   /** Present when the manifest declares dependencies: `context.plugins` calls their services through it. */
   PLUGINS?: PluginsBinding;
+  /** Present when an auth plugin holds the `sessions` capability. */
+  SESSIONS?: SessionsBinding;
 }
 
 /** The RPC surface every plugin isolate exposes to the platform. */
