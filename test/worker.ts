@@ -13,6 +13,7 @@ export {
   LogCapability,
   PluginDatabase,
   PluginsCapability,
+  SessionsCapability,
   StorageCapability,
 } from "../api/src/index.ts";
 

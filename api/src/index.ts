@@ -16,6 +16,8 @@ export {
   PluginsCapability,
   StorageCapability,
 } from "./sandbox/index.ts";
+// the sessions capability runs the commerce API's sign-in, so it lives with the sessions it opens
+export { SessionsCapability } from "./commerce/index.ts";
 
 const app = createApp();
 

@@ -31,6 +31,7 @@ export {
   PluginsCapability,
   StorageCapability,
 } from "../../api/src/sandbox/index.ts";
+export { SessionsCapability } from "../../api/src/commerce/index.ts";
 
 const payload: ProductHookData = {
   product: { title: "  Blue   Mug ", sku: "mug-1", price: 12, currency: "USD", metadata: {} },

@@ -18,6 +18,7 @@ export {
   PluginsCapability,
   StorageCapability,
 } from "../../api/src/sandbox/index.ts";
+export { SessionsCapability } from "../../api/src/commerce/index.ts";
 
 export default {
   async queue(batch, env, ctx) {

@@ -1,4 +1,5 @@
-// The spec's "Hook Implementation" example, verbatim but for the formatter's quotes.
+// The spec's "Hook Implementation" example, verbatim but for the formatter's quotes and the amount
+// in minor units (the platform's money is integer cents: 50 is $0.50).
 // biome-ignore-all assist/source/organizeImports: the spec's import, as written
 // biome-ignore lint/style/useImportType: the spec's import, as written
 import { HookHandler, PluginContext, PaymentHookData } from "@digital-commerce/plugin-sdk";
@@ -16,7 +17,7 @@ const handler: HookHandler<PaymentHookData> = async (context: PluginContext, dat
   };
 
   // Validate payment
-  if (data.payment.amount < 0.5) {
+  if (data.payment.amount < 50) {
     throw new Error("Minimum payment is $0.50");
   }
 
@@ -29,12 +30,12 @@ export default handler;
 
 describe("the spec's hook handler example", () => {
   it("stamps a payment of $10 with the plugin that processed it and hands the payment back", async () => {
-    const data = paymentHookData.parse({ payment: { amount: 10, currency: "USD", metadata: { order: "o-1" } } });
+    const data = paymentHookData.parse({ payment: { amount: 1000, currency: "USD", metadata: { order: "o-1" } } });
 
     const result = await handler(givenContext(), data);
 
     expect(paymentSchema.parse(result)).toEqual({
-      amount: 10,
+      amount: 1000,
       currency: "USD",
       metadata: { order: "o-1", processed_by: "my-plugin", timestamp: expect.any(String) },
     });
@@ -42,7 +43,7 @@ describe("the spec's hook handler example", () => {
   });
 
   it("vetoes a payment of $0.25 with 'Minimum payment is $0.50'", async () => {
-    const data = paymentHookData.parse({ payment: { amount: 0.25, currency: "USD" } });
+    const data = paymentHookData.parse({ payment: { amount: 25, currency: "USD" } });
 
     await expect(handler(givenContext(), data)).rejects.toThrow("Minimum payment is $0.50");
   });

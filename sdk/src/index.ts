@@ -181,6 +181,15 @@ export {
   paymentUpdateSchema,
   pluginFailureSchema,
 } from "./types.ts";
+// Store sessions opened by auth plugins (the sessions capability)
+export type {
+  PluginSessions,
+  SessionErrorCode,
+  SessionOutcome,
+  SignedInSession,
+  StoreSession,
+} from "./sessions.ts";
+export { SessionError } from "./sessions.ts";
 // Inbound webhooks through the queue
 export type { WebhookEvent, WebhookVerdict, WebhookVerifier } from "./webhooks.ts";
 export { refuseWebhook, WebhookRefusal, webhookEventSchema } from "./webhooks.ts";

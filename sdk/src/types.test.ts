@@ -32,9 +32,11 @@ import {
 
 // The checks on types run when the project type-checks (`tsc`); vitest only sees them pass.
 describe("plugin context", () => {
-  it("offers exactly what the spec's Plugin Context lists, plus the optional keys of repeatable calls", () => {
+  it("offers exactly what the spec's Plugin Context lists, plus the optional keys of repeatable calls and auth plugins' sessions", () => {
     type SpecKeys = "tenant" | "plugin" | "db" | "cache" | "storage" | "http" | "events" | "logger";
-    expectTypeOf<keyof PluginContext>().toEqualTypeOf<SpecKeys | "delivery" | "idempotency_key" | "plugins">();
+    expectTypeOf<keyof PluginContext>().toEqualTypeOf<
+      SpecKeys | "delivery" | "idempotency_key" | "plugins" | "sessions" | "session"
+    >();
     expectTypeOf<Required<Pick<PluginContext, SpecKeys>>>().toEqualTypeOf<Pick<PluginContext, SpecKeys>>();
     expectTypeOf<PluginContext["delivery"]>().toEqualTypeOf<
       { id: string; event_id: string; hook?: string; attempt: number; idempotency_key: string } | undefined

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { currencySchema, minorUnitsSchema, paymentStatusSchema } from "./hooks/payloads.ts";
 import type { PluginCategory, PluginManifest } from "./manifest.ts";
+import type { PluginSessions, StoreSession } from "./sessions.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Plugin context (spec, "Plugin Context"). The spec's `any` is `unknown` here: everything a
@@ -207,6 +208,23 @@ export interface PluginContext {
    * const label = await context.plugins["core-utils"].formatMoney(1250, "USD"); // "$12.50"
    */
   plugins: PluginServiceClients;
+  /**
+   * Store sign-in and sign-out through the platform: present only for an auth plugin holding the
+   * `sessions` capability (see `PluginSessions`). The store's session cookie never reaches the plugin.
+   *
+   * @example
+   * if (!context.sessions) throw new Error("grant the sessions capability to sign browsers in");
+   * const signed = await context.sessions.signIn({ code, state });
+   */
+  sessions?: PluginSessions;
+  /**
+   * The store session the request came with, when the plugin holds `sessions` and opened that
+   * session itself; sessions of other providers are never shown.
+   *
+   * @example
+   * if (context.session) await context.sessions.signOut();
+   */
+  session?: StoreSession;
 }
 
 // ---------------------------------------------------------------------------------------------

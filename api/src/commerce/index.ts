@@ -6,3 +6,5 @@
 export { commerceApi } from "./api.ts";
 export { CommerceError, type CommerceErrorCode } from "./errors.ts";
 export { applyPaymentUpdate, type PaymentApplied } from "./payment-state.ts";
+export { SESSION_COOKIE, sessionCookieAfter, storeSessionOf } from "./session-cookie.ts";
+export { SessionsCapability } from "./sessions-capability.ts";

@@ -126,8 +126,8 @@ export async function signIn(run: HookRun, input: SignInInput): Promise<SignedIn
     [
       db
         .prepare(
-          `INSERT INTO sessions (id, tenant_id, provider, provider_user_id, user_id, email, created_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO sessions (id, tenant_id, provider, provider_user_id, user_id, email, created_at, expires_at, trace_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .bind(
           session.id,
@@ -138,6 +138,8 @@ export async function signIn(run: HookRun, input: SignInInput): Promise<SignedIn
           session.email,
           at,
           session.expires_at,
+          // the request that opened it: a plugin endpoint's route finds the session its call opened by it
+          run.traceId,
         ),
     ],
     [

@@ -5,6 +5,9 @@
  * there). The plugin never sees the platform's credentials: the Authorization header is removed, and
  * of the cookies only the plugin's own jar passes (cookies.ts). Its answer goes back as it is, redirects
  * included, except that the cookies it sets are kept in its jar and it cannot clear the site's data.
+ * For an auth plugin holding `sessions`, the route also carries the store session: the one the request's
+ * `dcp_session` names goes into the call when the plugin opened it, and a session the call opened or
+ * signed out sets or clears `dcp_session` on the answer (commerce/session-cookie.ts).
  * Inbound webhooks are in webhooks.ts.
  */
 import type { ApiEndpoint } from "@digital-commerce/plugin-sdk";
@@ -12,9 +15,17 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { AuthError, findPrincipal } from "../auth/index.ts";
+import { sessionCookieAfter, storeSessionOf } from "../commerce/index.ts";
 import { RequestError } from "../errors/index.ts";
 import { sandboxDepsOf } from "../http/index.ts";
-import { findTarget, invokePlugin, recordSecurityEvent, SandboxError, type SandboxTarget } from "../sandbox/index.ts";
+import {
+  findTarget,
+  grants,
+  invokePlugin,
+  recordSecurityEvent,
+  SandboxError,
+  type SandboxTarget,
+} from "../sandbox/index.ts";
 import { pluginCookieHeader, pluginSetCookies } from "./cookies.ts";
 
 export const pluginEndpoints = new Hono<AppEnv>();
@@ -92,13 +103,24 @@ async function serveEndpoint(
   if (endpoint.auth_required && !principal) {
     throw new AuthError("UNAUTHENTICATED", `${c.req.method} ${path} of ${slug} needs an API token.`);
   }
+  const traceId = c.get("traceId");
+  const opensSessions = grants(target, "sessions") && target.manifest.category === "auth";
+  const scope = { tenantId, provider: slug };
+  const session = opensSessions ? await storeSessionOf(c.env.DB, scope, c.req.header("cookie")) : null;
   const response = await invokePlugin(sandboxDepsOf(c), target, {
     kind: "endpoint",
     name: `${endpoint.method} ${endpoint.path}`,
-    traceId: c.get("traceId"),
+    traceId,
+    ...(session ? { session } : {}),
     run: (worker, invocation) => worker.handleRequest(endpoint.handler, forwarded(c.req.raw, path, slug), invocation),
   });
-  return answered(c, target, response, basePath);
+  const answer = answered(c, target, response, basePath);
+  if (opensSessions) {
+    // set by the platform after the plugin answered: the plugin never names the store's cookie
+    const cookie = await sessionCookieAfter(c.env.DB, { ...scope, traceId, before: session });
+    if (cookie) answer.headers.append("set-cookie", cookie);
+  }
+  return answer;
 }
 
 pluginEndpoints.all("/api/plugins/:slug/*", async (c) => {

@@ -32,12 +32,19 @@ export interface PluginCall<T> {
   traceId?: string;
   /** The queued delivery this call makes, which the plugin sees as `context.delivery`. */
   delivery?: Invocation["delivery"];
+  /** The store session the request came with (auth plugins holding `sessions`): `context.session`. */
+  session?: Invocation["session"];
   run(worker: PluginWorkerApi, invocation: Invocation): Promise<T>;
 }
 
 export function invocationOf(
   target: SandboxTarget,
-  call: { idempotencyKey?: string; traceId?: string; delivery?: Invocation["delivery"] },
+  call: {
+    idempotencyKey?: string;
+    traceId?: string;
+    delivery?: Invocation["delivery"];
+    session?: Invocation["session"];
+  },
   budgetMs?: number,
 ): Invocation {
   return {
@@ -54,6 +61,7 @@ export function invocationOf(
     ...(call.delivery && !call.idempotencyKey ? { idempotency_key: call.delivery.idempotency_key } : {}),
     ...(call.traceId ? { trace_id: call.traceId } : {}),
     ...(call.delivery ? { delivery: call.delivery } : {}),
+    ...(call.session ? { session: call.session } : {}),
   };
 }
 

@@ -57,6 +57,10 @@ function capabilityEnv(exports: Exports, target: SandboxTarget): Record<string, 
   if (grants(target, "events")) env.EVENTS = exports.EventsCapability({ props });
   if (grants(target, "logger")) env.LOG = exports.LogCapability({ props });
   if (grants(target, "http")) env.HTTP = true;
+  // opens store sessions: auth plugins only (the manifest schema refuses it for others; checked again here)
+  if (grants(target, "sessions") && target.manifest.category === "auth") {
+    env.SESSIONS = exports.SessionsCapability({ props });
+  }
   // not a grant: declaring a dependency is what lets a plugin call its services (context.plugins)
   if (target.manifest.dependencies.length > 0) env.PLUGINS = exports.PluginsCapability({ props });
   return env;

@@ -4,8 +4,9 @@
  * the context, as it is from the isolate's env.
  */
 import type { PluginManifest } from "../manifest.ts";
+import { type PluginSessions, SessionError, type SessionOutcome } from "../sessions.ts";
 import type { PluginContext, PluginLogger } from "../types.ts";
-import type { CapabilityEnv, Invocation, LogBinding, LogLevel } from "./protocol.ts";
+import type { CapabilityEnv, Invocation, LogBinding, LogLevel, SessionsBinding } from "./protocol.ts";
 import { serviceClients } from "./services.ts";
 import { runTransaction } from "./transaction.ts";
 
@@ -20,6 +21,26 @@ function logger(log: LogBinding, pending: Promise<unknown>[]): PluginLogger {
     info: (message, meta) => write("info", message, meta),
     warn: (message, meta) => write("warn", message, meta),
     error: (message, error, meta) => write("error", message, meta, error),
+  };
+}
+
+/** The platform's answer, or the SessionError it stands for: a class does not cross the isolate boundary. */
+function settled<T>(outcome: SessionOutcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new SessionError(outcome.error.code, outcome.error.message, outcome.error.reason);
+}
+
+/** Each call carries the request's trace id: the platform finds the session this request opened by it. */
+function sessions(binding: SessionsBinding, invocation: Invocation): PluginSessions {
+  const options = invocation.trace_id ? { trace_id: invocation.trace_id } : {};
+  return {
+    signIn: async (credentials) => settled(await binding.signIn(credentials, options)),
+    signOut: async (sessionId = invocation.session?.id) => {
+      if (!sessionId) {
+        throw new SessionError("NO_SESSION", "This request carries no session of this plugin to sign out.");
+      }
+      settled(await binding.signOut(sessionId, options));
+    },
   };
 }
 
@@ -47,7 +68,7 @@ export function buildContext(
     ...(invocation.delivery ? { delivery: invocation.delivery } : {}),
     ...(invocation.idempotency_key ? { idempotency_key: invocation.idempotency_key } : {}),
   };
-  const { DB, CACHE, STORAGE, EVENTS, LOG, HTTP } = env;
+  const { DB, CACHE, STORAGE, EVENTS, LOG, HTTP, SESSIONS } = env;
   if (DB) {
     const one = async (sql: string, params: unknown[] = []) => (await DB.query(sql, params))[0] ?? null;
     context.db = {
@@ -96,6 +117,10 @@ export function buildContext(
     };
   }
   if (LOG) context.logger = logger(LOG, pending);
+  if (SESSIONS) {
+    context.sessions = sessions(SESSIONS, invocation);
+    if (invocation.session) context.session = invocation.session;
+  }
   // not a capability: always there, holding exactly the manifest's dependencies (none: empty)
   context.plugins = serviceClients(env.PLUGINS, manifest, invocation);
   return {

@@ -3,7 +3,8 @@
  * and the capability bindings the platform may put in the isolate's env. Only the
  * capabilities a tenant granted are present; the rest do not exist in the isolate.
  */
-import type { DeliveryInfo, MethodOutcome, Row, SignedInSession, StoreSession, TenantInfo } from "../types.ts";
+import type { SessionOutcome, SignedInSession, StoreSession } from "../sessions.ts";
+import type { DeliveryInfo, MethodOutcome, Row, TenantInfo } from "../types.ts";
 import type { WebhookVerdict } from "../webhooks.ts";
 
 /** What the platform sends with every call into a plugin isolate. */
@@ -90,8 +91,8 @@ export interface SessionCallOptions {
  * platform's sign-in with this plugin as the provider, and sign-out of a session this plugin opened.
  */
 export interface SessionsBinding {
-  signIn(credentials: Record<string, unknown>, options: SessionCallOptions): Promise<SignedInSession>;
-  signOut(sessionId: string, options: SessionCallOptions): Promise<void>;
+  signIn(credentials: Record<string, unknown>, options: SessionCallOptions): Promise<SessionOutcome<SignedInSession>>;
+  signOut(sessionId: string, options: SessionCallOptions): Promise<SessionOutcome<null>>;
 }
 
 /**

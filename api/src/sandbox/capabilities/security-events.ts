@@ -9,7 +9,8 @@ export type SecurityEventKind =
   | "limit_exceeded"
   | "timeout"
   | "webhook_refused"
-  | "dependency_denied";
+  | "dependency_denied"
+  | "session_denied";
 
 export async function recordSecurityEvent(
   db: D1Database,
