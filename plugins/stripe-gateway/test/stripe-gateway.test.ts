@@ -81,6 +81,66 @@ describe("charging", () => {
   });
 });
 
+describe("when Stripe falters", () => {
+  it("retries a rate-limited request with the same idempotency key", async () => {
+    const store = await givenStripeStore();
+    await stripe.fault({ kind: "rate_limit", requests: 1 });
+    const res = await store.pay({ amount: 1_100, currency: "USD", method: "pm_card_visa" });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const tries = (await stripe.requests({ method: "POST", path: "/v1/payment_intents" })).filter(
+      (r) => (r.params as { metadata?: { payment_id?: string } }).metadata?.payment_id === res.body.id,
+    );
+    expect(tries.map((t) => t.status)).toEqual([429, 200]);
+    expect(new Set(tries.map((t) => t.idempotency_key)).size).toBe(1);
+  });
+
+  it("keeps a payment pending when it cannot tell whether Stripe charged, and the webhook settles it", async () => {
+    const store = await givenStripeStore();
+    // the first try runs at Stripe and its answer is lost; the retries find Stripe down: the plugin cannot
+    // know the outcome
+    await stripe.fault({ kind: "drop_response", requests: 1 });
+    await stripe.fault({ kind: "unavailable", status: 503, requests: 2 });
+    const res = await store.pay({ amount: 1_300, currency: "USD", method: "pm_card_visa" });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toMatchObject({ status: "pending", transaction_id: null });
+    const intent = (await stripe.objects()).payment_intents.find(
+      (pi) => (pi.metadata as { payment_id?: string }).payment_id === res.body.id,
+    );
+    expect(intent).toMatchObject({ status: "succeeded", amount: 1_300 });
+    const [succeeded] = await eventually(async () => {
+      const w = await webhooksAbout(String(intent?.id), "payment_intent.succeeded");
+      return w.length ? w : undefined;
+    });
+    if (!succeeded) throw new Error("no webhook");
+    expect((await forward(store, succeeded)).status).toBe(200);
+    const settled = await eventually(async () => {
+      const p = await getPayment(store, res.body.id);
+      return p.status === "captured" ? p : undefined;
+    });
+    expect(settled).toMatchObject({ transaction_id: intent?.id, captured_amount: 1_300 });
+    expect(await firedFor(store.tenant.id, "after_payment_success", res.body.id)).toBe(1);
+  });
+});
+
+describe("settings", () => {
+  it.each([
+    ["a publishable key as the secret key", { secret_key: "pk_test_123" }, "config.secret_key"],
+    ["a webhook secret that is not one", { webhook_secret: "secret" }, "config.webhook_secret"],
+    ["a capture mode Stripe has not", { capture: "sometimes" }, "config.capture"],
+    ["an API address that is not a URL", { api_base: "stripe" }, "config.api_base"],
+  ])("refuses %s, naming the field", async (_name, bad, field) => {
+    const store = await givenStripeStore();
+    const res = await store.api<{ error: { code: string; message: string } }>(
+      "PUT",
+      "/api/admin/plugins/stripe-gateway/config",
+      { secret_key: "********", webhook_secret: "********", ...bad },
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("INVALID_CONFIGURATION");
+    expect(res.body.error.message).toContain(field);
+  });
+});
+
 describe("the payment's life", () => {
   it("authorizes, captures in part, refunds in part twice, and the refunds add up to refunded", async () => {
     const store = await givenStripeStore({ capture: "manual" });
