@@ -4,9 +4,19 @@ import { compare, load, table } from "./load.mjs";
 
 export async function adminRoute({ baseUrl, token }) {
   const auth = { authorization: `Bearer ${token}` };
-  // give the tenant something to list
-  for (const path of ["stripe-gateway/install", "stripe-gateway/activate?cascade=true"]) {
-    await fetch(`${baseUrl}/api/admin/plugins/${path}`, { method: "POST", headers: auth });
+  // give the tenant something to list: stripe-gateway and core-utils, active (stripe-gateway's required
+  // settings set at install, so the activation goes through)
+  const config = { secret_key: "sk_test_bench", webhook_secret: "whsec_test_bench" };
+  for (const [path, body] of [
+    ["stripe-gateway/install", { config }],
+    ["stripe-gateway/activate?cascade=true", undefined],
+  ]) {
+    const res = await fetch(`${baseUrl}/api/admin/plugins/${path}`, {
+      method: "POST",
+      headers: body ? { ...auth, "content-type": "application/json" } : auth,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`bench setup: POST ${path} answered ${res.status} ${await res.text()}`);
   }
   const bare = { name: "GET /healthz (bare Hono route)", url: `${baseUrl}/healthz` };
   const admin = {

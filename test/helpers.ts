@@ -1,10 +1,11 @@
 /** Small fixtures each test builds for itself: a tenant with tokens, plugins in the catalogue, an HTTP client. */
 
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { createPlugin, type PluginManifest } from "@digital-commerce/plugin-sdk";
 import { issueToken, type Role, type TokenScope } from "../api/src/auth/index.ts";
+import { createLogger } from "../api/src/logging/index.ts";
 import { registerPlugin } from "../api/src/registry/index.ts";
-import { publishPlugin } from "../api/src/sandbox/index.ts";
+import { publishPlugin, type SandboxDeps } from "../api/src/sandbox/index.ts";
 import { createTenant } from "../api/src/tenants/index.ts";
 
 const plugins = import.meta.glob<{ manifest: PluginManifest }>("../plugins/*/manifest.ts", { eager: true });
@@ -110,4 +111,19 @@ export async function givenTenantWith(plugins: Record<string, Record<string, unk
     if (activate.status !== 200) throw new Error(`activating ${slug}: ${JSON.stringify(activate.body)}`);
   }
   return given;
+}
+
+/**
+ * What a call into a plugin isolate needs, for a test that calls the sandbox directly (no request):
+ * the test's bindings (with `overrides`), its loopback exports, and `settle()` to wait for its waitUntils.
+ */
+export function givenSandboxDeps(overrides: Partial<Cloudflare.Env> = {}): SandboxDeps & { settle(): Promise<void> } {
+  const ctx = createExecutionContext();
+  return {
+    env: { ...env, ...overrides },
+    exports: ctx.exports,
+    waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
+    log: createLogger("silent"),
+    settle: () => waitOnExecutionContext(ctx),
+  };
 }

@@ -50,15 +50,15 @@ describe("Plugin Integration", () => {
   async function givenPaymentChain() {
     const { tenant, api } = await givenTenant();
     for (const slug of ["core-utils", "stripe-gateway", "fraud-check"]) await givenPublished(slug);
-    expect(
-      (await api("POST", "/api/admin/plugins/stripe-gateway/install", { config: { api_key: "sk_test_1" } })).status,
-    ).toBe(201);
+    const config = { secret_key: "sk_test_123", webhook_secret: "whsec_test_123" };
+    expect((await api("POST", "/api/admin/plugins/stripe-gateway/install", { config })).status).toBe(201);
     expect((await api("POST", "/api/admin/plugins/core-utils/activate")).status).toBe(200);
     expect((await api("POST", "/api/admin/plugins/stripe-gateway/activate")).status).toBe(200);
     expect((await api("POST", "/api/admin/plugins/fraud-check/install")).status).toBe(201);
     expect((await api("POST", "/api/admin/plugins/fraud-check/activate")).status).toBe(200);
     return createPluginManager(env.DB, hookRun(tenant.id));
   }
+  /** $25.00, in integer minor units as payments carry amounts; above Stripe's minimum charge for USD. */
   const paymentData = { payment: { amount: 2500, currency: "USD" } };
 
   // The spec writes 'before_payment', which its own hook catalogue does not have; the payment hook is before_payment_process.

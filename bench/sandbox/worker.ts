@@ -21,6 +21,7 @@ import {
 import { createTenant } from "../../api/src/tenants/index.ts";
 import normalizeProduct from "../../plugins/core-utils/src/hooks/normalizeProduct.ts";
 
+export { SessionsCapability } from "../../api/src/commerce/index.ts";
 export {
   CacheCapability,
   DbCapability,
@@ -31,7 +32,6 @@ export {
   PluginsCapability,
   StorageCapability,
 } from "../../api/src/sandbox/index.ts";
-export { SessionsCapability } from "../../api/src/commerce/index.ts";
 
 const payload: ProductHookData = {
   product: { title: "  Blue   Mug ", sku: "mug-1", price: 12, currency: "USD", metadata: {} },

@@ -22,7 +22,7 @@ describe("admin-cli against the admin API", () => {
   it("lists the catalogue, with the profile login saved", async () => {
     const run = await me.cli(["list"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/stripe-gateway\s+1\.0\.0\s+available\s+payment\s+core-utils \^1\.0\.0/);
+    expect(run.stdout).toMatch(/stripe-gateway\s+2\.0\.0\s+available\s+payment\s+core-utils \^1\.3\.0/);
     const json = (await me.cli(["--json", "list"])).json<{ plugins: { slug: string; latest_version: string }[] }>();
     expect(json.plugins.map((p) => p.slug)).toEqual(expect.arrayContaining(["core-utils", "stripe-gateway"]));
   });
@@ -49,14 +49,14 @@ describe("admin-cli against the admin API", () => {
   it("shows the plan with the dependency and the permissions to approve, then installs with --yes", async () => {
     const run = await me.cli(["install", "stripe-gateway", "--yes"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/\+\s+core-utils\s+1\.2\.0\s+dependency\s+none/);
+    expect(run.stdout).toMatch(/\+\s+core-utils\s+1\.3\.0\s+dependency\s+none/);
     expect(run.stdout).toMatch(
-      /\+\s+stripe-gateway\s+1\.0\.0\s+requested\s+network: api\.stripe\.com; capabilities: http, logger/,
+      /\+\s+stripe-gateway\s+2\.0\.0\s+requested\s+network: api\.stripe\.com; capabilities: http, db, logger/,
     );
-    expect(run.stdout).toContain("Installed stripe-gateway@1.0.0 with core-utils@1.3.0");
+    expect(run.stdout).toContain("Installed stripe-gateway@2.0.0 with core-utils@1.3.0");
     expect(await stateOf("core-utils")).toBe("installed");
     const installed = await me.cli(["list", "--installed"]);
-    expect(installed.stdout).toMatch(/core-utils \(dependency\)\s+1\.2\.0\s+installed/);
+    expect(installed.stdout).toMatch(/core-utils \(dependency\)\s+1\.3\.0\s+installed/);
   });
 
   it("plans only with --dry-run, and says why an install is refused", async () => {
@@ -71,19 +71,34 @@ describe("admin-cli against the admin API", () => {
   });
 
   it("sets settings, merged into the stored ones, and keeps sensitive values masked", async () => {
-    const set = await me.cli(["config", "set", "stripe-gateway", "api_key=sk_test_cli_secret", "capture=manual"]);
+    const set = await me.cli([
+      "config",
+      "set",
+      "stripe-gateway",
+      "secret_key=sk_test_cli_secret",
+      "webhook_secret=whsec_test_cli_secret",
+      "capture=manual",
+    ]);
     expect(set.code).toBe(0);
-    expect(set.stdout).toMatch(/api_key\s+\*{8}\s+sensitive/);
+    expect(set.stdout).toMatch(/secret_key\s+\*{8}\s+sensitive/);
+    expect(set.stdout).toMatch(/webhook_secret\s+\*{8}\s+sensitive/);
     expect(set.stdout).not.toContain("sk_test_cli_secret");
+    expect(set.stdout).not.toContain("whsec_test_cli_secret");
     // changing one key keeps the secret: the masked value goes back and the platform keeps what it has
     expect((await me.cli(["config", "set", "stripe-gateway", "capture=automatic"])).code).toBe(0);
     const get = await me.cli(["--json", "config", "get", "stripe-gateway"]);
     expect(get.json()).toMatchObject({
-      config: { api_key: "********", capture: "automatic" },
-      sensitive: ["api_key"],
+      config: {
+        secret_key: "********",
+        webhook_secret: "********",
+        capture: "automatic",
+        api_base: "https://api.stripe.com",
+      },
+      sensitive: ["secret_key", "webhook_secret"],
       missing_required: [],
     });
     expect(get.stdout).not.toContain("sk_test_cli_secret");
+    expect(get.stdout).not.toContain("whsec_test_cli_secret");
   });
 
   it("refuses to activate over an inactive dependency, in CLI terms, then activates with --cascade", async () => {
@@ -100,8 +115,8 @@ describe("admin-cli against the admin API", () => {
   it("shows the dependency tree with versions and states (the spec's Debug Tools command)", async () => {
     const run = await me.cli(["dependencies", "stripe-gateway"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("stripe-gateway@1.0.0");
-    expect(run.stdout).toMatch(/└── core-utils \^1\.0\.0 → 1\.2\.0 ✔ active/);
+    expect(run.stdout).toContain("stripe-gateway@2.0.0");
+    expect(run.stdout).toMatch(/└── core-utils \^1\.3\.0 → 1\.3\.0 ✔ active/);
     const deps = await me.cli(["dependencies", "core-utils"]);
     expect(deps.stdout).toContain("Depended on by: stripe-gateway (active)");
   });
@@ -110,7 +125,7 @@ describe("admin-cli against the admin API", () => {
     const run = await me.cli(["health", "stripe-gateway"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("stripe-gateway: active, healthy");
-    expect(run.stdout).toContain("✔ dependency:core-utils: core-utils@1.3.0 is active (needs ^1.0.0)");
+    expect(run.stdout).toContain("✔ dependency:core-utils: core-utils@1.3.0 is active (needs ^1.3.0)");
     expect(run.stdout).toMatch(/Calls \(24h\): \d+/);
     const json = (await me.cli(["--json", "health", "stripe-gateway"])).json();
     expect(json).toMatchObject({ status: "healthy", checks: expect.any(Array), calls: { window: "24h" } });
@@ -145,7 +160,7 @@ describe("admin-cli against the admin API", () => {
           .cli(["install", "stripe-gateway", "--tenant", "demo", "--yes"])
           .then((r) => ({ ...r, output: r.stdout }));
     expect(run.code).toBe(0);
-    expect(run.output).toContain("Installed stripe-gateway@1.0.0 with core-utils@1.3.0");
+    expect(run.output).toContain("Installed stripe-gateway@2.0.0 with core-utils@1.3.0");
     await givenUninstalled("core-utils");
   });
 

@@ -82,7 +82,7 @@ describe("admin-cli dependencies", () => {
     const run = await me.cli(["dependencies", "my-plugin"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("my-plugin@1.0.0");
-    expect(run.stdout).toMatch(/└── core-utils \^1\.0\.0 → 1\.2\.0 ✔ /);
+    expect(run.stdout).toMatch(/└── core-utils \^1\.0\.0 → 1\.3\.0 ✔ /);
     expect(run.stdout).toContain("Resolvable");
   });
 

@@ -74,7 +74,8 @@ describe("tenant isolation", () => {
     const a = await givenTenant();
     const b = await givenTenant();
     await a.api("POST", "/api/admin/plugins/stripe-gateway/install");
-    await a.api("PUT", "/api/admin/plugins/stripe-gateway/config", { api_key: "sk_tenant_a" });
+    const put = await a.api("PUT", "/api/admin/plugins/stripe-gateway/config", { secret_key: "sk_test_tenant_a" });
+    expect(put.status).toBe(200);
 
     const installed = await b.api<{ plugins: unknown[] }>("GET", "/api/admin/plugins/installed");
     expect(installed.body.plugins).toEqual([]);

@@ -33,54 +33,69 @@ describe("plugin configuration", () => {
     const res = await api<ConfigView>("GET", "/api/admin/plugins/stripe-gateway/config");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      config: { capture: "automatic" },
-      sensitive: ["api_key"],
-      missing_required: ["api_key"],
+      config: { capture: "automatic", api_base: "https://api.stripe.com" },
+      sensitive: ["secret_key", "webhook_secret"],
+      missing_required: ["secret_key", "webhook_secret"],
     });
   });
 
   it("stores a sensitive value encrypted and only ever answers it masked", async () => {
     const { tenant, api } = await stripeInstalled();
     const put = await api<ConfigView>("PUT", "/api/admin/plugins/stripe-gateway/config", {
-      api_key: "sk_live_secret",
+      secret_key: "sk_live_secret",
+      webhook_secret: "whsec_live_secret",
       capture: "manual",
     });
     expect(put.status).toBe(200);
-    expect(put.body.config).toEqual({ api_key: "********", capture: "manual" });
+    expect(put.body.config).toEqual({
+      secret_key: "********",
+      webhook_secret: "********",
+      capture: "manual",
+      api_base: "https://api.stripe.com",
+    });
 
     const get = await api<ConfigView>("GET", "/api/admin/plugins/stripe-gateway/config");
-    expect(get.body.config.api_key).toBe("********");
+    expect(get.body.config.secret_key).toBe("********");
+    expect(get.body.config.webhook_secret).toBe("********");
     expect(JSON.stringify(get.body)).not.toContain("sk_live_secret");
+    expect(JSON.stringify(get.body)).not.toContain("whsec_live_secret");
 
     const stored = await storedConfig(tenant.id, "stripe-gateway");
     expect(JSON.stringify(stored)).not.toContain("sk_live_secret");
-    expect(String(stored.api_key)).toMatch(/^enc:v1:/);
+    expect(JSON.stringify(stored)).not.toContain("whsec_live_secret");
+    expect(String(stored.secret_key)).toMatch(/^enc:v1:/);
+    expect(String(stored.webhook_secret)).toMatch(/^enc:v1:/);
 
-    const { manifest } = await getPluginVersion(env.DB, "stripe-gateway", "1.0.0");
+    const { manifest } = await getPluginVersion(env.DB, "stripe-gateway", "2.0.0");
     const revealed = await revealConfig(manifest.settings_schema, stored, {
       secret: env.CONFIG_ENCRYPTION_KEY,
       tenantId: tenant.id,
       slug: "stripe-gateway",
     });
-    expect(revealed).toEqual({ api_key: "sk_live_secret", capture: "manual" });
+    expect(revealed).toEqual({
+      secret_key: "sk_live_secret",
+      webhook_secret: "whsec_live_secret",
+      capture: "manual",
+      api_base: "https://api.stripe.com",
+    });
   });
 
   it("keeps the stored secret when the masked value is sent back", async () => {
     const { tenant, api } = await stripeInstalled();
-    await api("PUT", "/api/admin/plugins/stripe-gateway/config", { api_key: "sk_keep_me" });
+    await api("PUT", "/api/admin/plugins/stripe-gateway/config", { secret_key: "sk_test_keep_me" });
     const before = await storedConfig(tenant.id, "stripe-gateway");
-    await api("PUT", "/api/admin/plugins/stripe-gateway/config", { api_key: "********", capture: "manual" });
+    await api("PUT", "/api/admin/plugins/stripe-gateway/config", { secret_key: "********", capture: "manual" });
     const after = await storedConfig(tenant.id, "stripe-gateway");
-    expect(after.api_key).toBe(before.api_key);
+    expect(after.secret_key).toBe(before.secret_key);
     expect(after.capture).toBe("manual");
   });
 
   it("does not decrypt a ciphertext copied into another tenant's row", async () => {
     const a = await stripeInstalled();
     const b = await stripeInstalled();
-    await a.api("PUT", "/api/admin/plugins/stripe-gateway/config", { api_key: "sk_tenant_a" });
+    await a.api("PUT", "/api/admin/plugins/stripe-gateway/config", { secret_key: "sk_test_tenant_a" });
     const stolen = await storedConfig(a.tenant.id, "stripe-gateway");
-    const { manifest } = await getPluginVersion(env.DB, "stripe-gateway", "1.0.0");
+    const { manifest } = await getPluginVersion(env.DB, "stripe-gateway", "2.0.0");
     await expect(
       revealConfig(manifest.settings_schema, stolen, {
         secret: env.CONFIG_ENCRYPTION_KEY,
@@ -98,7 +113,10 @@ describe("plugin configuration", () => {
     const { tokens } = await stripeInstalled();
     const app = createApp();
     const verbose = { ...env, LOG_LEVEL: "debug" };
-    for (const body of [{ api_key: "sk_never_logged" }, { api_key: "sk_never_logged", colour: "blue" }]) {
+    for (const body of [
+      { secret_key: "sk_live_never_logged" },
+      { secret_key: "sk_live_never_logged", colour: "blue" },
+    ]) {
       await app.request(
         "/api/admin/plugins/stripe-gateway/config",
         {
@@ -111,13 +129,13 @@ describe("plugin configuration", () => {
       );
     }
     expect(lines.some((l) => l.includes("plugin configuration updated"))).toBe(true);
-    expect(lines.join("\n")).not.toContain("sk_never_logged");
+    expect(lines.join("\n")).not.toContain("sk_live_never_logged");
   });
 
   it.each([
-    ["a value of the wrong type", { api_key: 42 }, "config.api_key"],
-    ["a value outside the enum", { api_key: "sk", capture: "sometimes" }, "config.capture"],
-    ["a key the settings schema does not declare", { api_key: "sk", colour: "blue" }, "colour"],
+    ["a value of the wrong type", { secret_key: 42 }, "config.secret_key"],
+    ["a value outside the enum", { secret_key: "sk_test_123", capture: "sometimes" }, "config.capture"],
+    ["a key the settings schema does not declare", { secret_key: "sk_test_123", colour: "blue" }, "colour"],
   ])("refuses %s with 422, naming the field", async (_, body, field) => {
     const { api } = await stripeInstalled();
     const res = await api<ErrorResponse>("PUT", "/api/admin/plugins/stripe-gateway/config", body);
@@ -128,7 +146,7 @@ describe("plugin configuration", () => {
 
   it("refuses malformed JSON with 400", async () => {
     const { api } = await stripeInstalled();
-    const res = await api<ErrorResponse>("PUT", "/api/admin/plugins/stripe-gateway/config", '{"api_key": ');
+    const res = await api<ErrorResponse>("PUT", "/api/admin/plugins/stripe-gateway/config", '{"secret_key": ');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("MALFORMED_JSON");
   });
@@ -142,11 +160,15 @@ describe("plugin configuration", () => {
 
   it("refuses to drop a required setting of an active plugin", async () => {
     const { api } = await stripeInstalled();
-    await api("PUT", "/api/admin/plugins/stripe-gateway/config", { api_key: "sk" });
+    await api("PUT", "/api/admin/plugins/stripe-gateway/config", {
+      secret_key: "sk_test_123",
+      webhook_secret: "whsec_test_123",
+    });
     await api("POST", "/api/admin/plugins/stripe-gateway/activate?cascade=true");
     const res = await api<ErrorResponse>("PUT", "/api/admin/plugins/stripe-gateway/config", { capture: "manual" });
     expect(res.status).toBe(422);
-    expect(res.body.error.message).toContain("config.api_key");
+    expect(res.body.error.message).toContain("config.secret_key");
+    expect(res.body.error.message).toContain("config.webhook_secret");
   });
 
   it("is refused for a plugin the tenant has not installed", async () => {

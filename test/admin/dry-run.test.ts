@@ -47,9 +47,8 @@ async function dryThenReal<T>(
 }
 
 async function stripeInstalled(api: Client) {
-  expect((await api("POST", "/api/admin/plugins/stripe-gateway/install", { config: { api_key: "sk" } })).status).toBe(
-    201,
-  );
+  const config = { secret_key: "sk_test_123", webhook_secret: "whsec_test_123" };
+  expect((await api("POST", "/api/admin/plugins/stripe-gateway/install", { config })).status).toBe(201);
 }
 
 describe("dry runs of transitions", () => {
@@ -59,7 +58,7 @@ describe("dry runs of transitions", () => {
       given,
       "POST",
       "/api/admin/plugins/stripe-gateway/install",
-      { version: "^1.0.0", config: { api_key: "sk_test_123" } },
+      { version: "^2.0.0", config: { secret_key: "sk_test_123", webhook_secret: "whsec_test_123" } },
     );
     expect(dry.status).toBe(200);
     expect(dry.body).toEqual({
@@ -68,7 +67,7 @@ describe("dry runs of transitions", () => {
         expect.objectContaining({ slug: "core-utils", version: "1.3.0", as_dependency: true }),
         expect.objectContaining({
           slug: "stripe-gateway",
-          version: "1.0.0",
+          version: "2.0.0",
           as_dependency: false,
           permissions: expect.objectContaining({ network: ["api.stripe.com"] }),
         }),

@@ -26,7 +26,7 @@ describe("install", () => {
       ["core-utils", true],
       ["stripe-gateway", false],
     ]);
-    expect(res.body.plugin).toMatchObject({ slug: "stripe-gateway", state: "installed", version: "1.0.0" });
+    expect(res.body.plugin).toMatchObject({ slug: "stripe-gateway", state: "installed", version: "2.0.0" });
     const { results } = await env.DB.prepare(
       "SELECT hook, plugin_slug, sent_at FROM outbox WHERE tenant_id = ? ORDER BY plugin_slug",
     )
@@ -103,7 +103,9 @@ describe("install", () => {
 describe("activate", () => {
   it("needs the dependencies active, naming them, unless cascade is asked", async () => {
     const { tenant, api } = await givenTenant();
-    await api("POST", "/api/admin/plugins/stripe-gateway/install", { config: { api_key: "sk_test_1" } });
+    await api("POST", "/api/admin/plugins/stripe-gateway/install", {
+      config: { secret_key: "sk_test_123", webhook_secret: "whsec_test_123" },
+    });
     const refused = await api<ErrorResponse>("POST", "/api/admin/plugins/stripe-gateway/activate");
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: "DEPENDENCY_INACTIVE", details: { inactive: ["core-utils"] } });
@@ -128,7 +130,8 @@ describe("activate", () => {
     const res = await api<ErrorResponse>("POST", "/api/admin/plugins/stripe-gateway/activate");
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe("INVALID_CONFIGURATION");
-    expect(res.body.error.message).toContain("config.api_key");
+    expect(res.body.error.message).toContain("config.secret_key");
+    expect(res.body.error.message).toContain("config.webhook_secret");
     expect(await stateOf(tenant.id, "stripe-gateway")).toBe("installed");
   });
 
@@ -155,7 +158,9 @@ describe("activate", () => {
 describe("deactivate", () => {
   async function activeStripe() {
     const given = await givenTenant();
-    await given.api("POST", "/api/admin/plugins/stripe-gateway/install", { config: { api_key: "sk_test_1" } });
+    await given.api("POST", "/api/admin/plugins/stripe-gateway/install", {
+      config: { secret_key: "sk_test_123", webhook_secret: "whsec_test_123" },
+    });
     await given.api("POST", "/api/admin/plugins/stripe-gateway/activate?cascade=true");
     return given;
   }

@@ -8,7 +8,9 @@ beforeAll(async () => {
 
 async function stripeActive() {
   const given = await givenTenant();
-  await given.api("POST", "/api/admin/plugins/stripe-gateway/install", { config: { api_key: "sk" } });
+  await given.api("POST", "/api/admin/plugins/stripe-gateway/install", {
+    config: { secret_key: "sk_test_123", webhook_secret: "whsec_test_123" },
+  });
   await given.api("POST", "/api/admin/plugins/stripe-gateway/activate?cascade=true");
   return given;
 }
@@ -44,9 +46,10 @@ describe("reading the catalogue and installations", () => {
       versions: string[];
     }>("GET", "/api/admin/plugins/stripe-gateway");
     expect(res.status).toBe(200);
-    expect(res.body.versions).toEqual(["1.0.0"]);
+    expect(res.body.versions).toEqual(["2.0.0"]);
     expect(res.body.installation.state).toBe("active");
-    expect(res.body.manifest.settings_schema).toHaveProperty("api_key");
+    expect(res.body.manifest.settings_schema).toHaveProperty("secret_key");
+    expect(res.body.manifest.settings_schema).toHaveProperty("webhook_secret");
   });
 
   it("draws the dependency graph as nodes and edges", async () => {
@@ -62,7 +65,7 @@ describe("reading the catalogue and installations", () => {
     expect(res.body.edges).toContainEqual({
       from: "stripe-gateway",
       to: "core-utils",
-      range: "^1.0.0",
+      range: "^1.3.0",
       satisfied: true,
     });
   });
@@ -76,7 +79,7 @@ describe("reading the catalogue and installations", () => {
     expect(stripe.body).toMatchObject({
       resolvable: true,
       dependencies: [
-        { slug: "core-utils", range: "^1.0.0", version: "1.3.0", state: "active", satisfied: true, dependencies: [] },
+        { slug: "core-utils", range: "^1.3.0", version: "1.3.0", state: "active", satisfied: true, dependencies: [] },
       ],
     });
     const core = await api<{ dependents: unknown[] }>("GET", "/api/admin/plugins/core-utils/dependencies");

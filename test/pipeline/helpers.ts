@@ -1,10 +1,9 @@
 /** Fixtures of the pipeline tests: a tenant with the recorder plugin, events fired as operations fire them, polling. */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import type { HookName, HookPayload } from "@digital-commerce/plugin-sdk";
 import { expect } from "vitest";
 import { commitWithEvents, type HookRun, notification } from "../../api/src/hooks/index.ts";
-import { createLogger } from "../../api/src/logging/index.ts";
-import { givenPublished, givenTenant } from "../helpers.ts";
+import { givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
 
 /**
  * A HookRun as a request of `tenantId` makes one, with `overrides` of its bindings (e.g. a queue that
@@ -14,18 +13,8 @@ export function hookRun(
   tenantId: string,
   overrides: Partial<Cloudflare.Env> = {},
 ): HookRun & { settle(): Promise<void> } {
-  const ctx = createExecutionContext();
-  return {
-    settle: () => waitOnExecutionContext(ctx),
-    tenantId,
-    traceId: `tr_test_${crypto.randomUUID().replaceAll("-", "")}`,
-    deps: {
-      env: { ...env, ...overrides },
-      exports: ctx.exports,
-      waitUntil: (p) => ctx.waitUntil(p),
-      log: createLogger("silent"),
-    },
-  };
+  const deps = givenSandboxDeps(overrides);
+  return { settle: deps.settle, tenantId, traceId: `tr_test_${crypto.randomUUID().replaceAll("-", "")}`, deps };
 }
 
 /** A tenant with the recorder plugin installed with `config` and active. */

@@ -4,21 +4,10 @@
  */
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { hmacHex } from "../fixtures/plugins/web-flow/src/verify.ts";
 import { eventually, givenTenantWith } from "../helpers.ts";
 
 const SECRET = "whsec_test";
-
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Sends an event the way the provider would, signed with `secret` at `timestamp`. */
 async function send(

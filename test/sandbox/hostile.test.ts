@@ -4,11 +4,10 @@
  * contained and recorded against the plugin, and the platform must answer the
  * next request normally.
  */
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../api/src/logging/index.ts";
 import { findTarget, invokePlugin } from "../../api/src/sandbox/index.ts";
-import { type ErrorResponse, givenPublished, givenTenant } from "../helpers.ts";
+import { type ErrorResponse, givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
 
 beforeAll(async () => {
   await givenPublished("probe");
@@ -200,13 +199,7 @@ describe("a hostile hook", () => {
     const { a } = await givenVictimsAndAttacker();
     const target = await findTarget(env, a.tenant.id, "hostile");
     if (!target) throw new Error("hostile is not installed");
-    const ctx = createExecutionContext();
-    const deps = {
-      env,
-      exports: ctx.exports,
-      waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
-      log: createLogger("silent"),
-    };
+    const deps = givenSandboxDeps();
     const hook = target.manifest.hooks[0];
     const payload = { product: { title: "Mug", price: 1, currency: "USD", metadata: {} } };
     await expect(
@@ -217,7 +210,7 @@ describe("a hostile hook", () => {
         run: (worker, invocation) => worker.runHook(hook?.handler ?? "", payload, invocation),
       }),
     ).rejects.toMatchObject({ code: "PLUGIN_TIMEOUT" });
-    await waitOnExecutionContext(ctx);
+    await deps.settle();
     const health = await a.api<{ calls: { timeouts: number; last_error: { kind: string; name: string } } }>(
       "GET",
       "/api/admin/plugins/hostile/health",

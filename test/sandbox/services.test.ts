@@ -5,13 +5,12 @@
  * service-caller depends on service-provider and core-utils; probe is installed beside them and is
  * not a dependency.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import type { PluginContext } from "@digital-commerce/plugin-sdk";
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { createLogger } from "../../api/src/logging/index.ts";
 import { findTarget, invokePlugin } from "../../api/src/sandbox/index.ts";
 import type {} from "../../plugins/core-utils/src/services.ts";
-import { type Client, eventually, givenPublished, givenTenant } from "../helpers.ts";
+import { type Client, eventually, givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
 
 beforeAll(async () => {
   for (const name of ["core-utils", "service-provider", "service-caller", "probe"]) await givenPublished(name);
@@ -64,13 +63,7 @@ async function securityEvents(tenantId: string, slug: string) {
 async function callDirectly(tenantId: string, body: unknown, idempotencyKey?: string): Promise<Answer> {
   const target = await findTarget(env, tenantId, "service-caller");
   if (!target) throw new Error("service-caller is not installed");
-  const ctx = createExecutionContext();
-  const deps = {
-    env,
-    exports: ctx.exports,
-    waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
-    log: createLogger("silent"),
-  };
+  const deps = givenSandboxDeps();
   const response = await invokePlugin(deps, target, {
     kind: "endpoint",
     name: "POST /call",
@@ -82,7 +75,7 @@ async function callDirectly(tenantId: string, body: unknown, idempotencyKey?: st
         invocation,
       ),
   });
-  await waitOnExecutionContext(ctx);
+  await deps.settle();
   return (await response.json()) as Answer;
 }
 

@@ -96,3 +96,9 @@ export async function firedFor(tenantId: string, hook: string, paymentId: string
 
 export const getPayment = async (store: Store, id: string) =>
   (await store.shop<Payment>("GET", `/api/commerce/payments/${id}`)).body;
+
+/** The PaymentIntent creations Stripe received for the platform's payment, oldest first (retries included). */
+export async function creationsFor(paymentId: string) {
+  const all = await stripe.requests({ method: "POST", path: "/v1/payment_intents" });
+  return all.filter((r) => (r.params as { metadata?: { payment_id?: string } }).metadata?.payment_id === paymentId);
+}

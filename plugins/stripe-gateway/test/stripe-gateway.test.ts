@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually } from "../../../test/helpers.ts";
 import { STRIPE_PEER } from "../../../test/peers/ports.ts";
 import { receiverPath, receiverUrl } from "../../../test/webhooks/receiver.ts";
-import { firedFor, forward, getPayment, givenStripeStore, stripe, webhooksAbout } from "./given.ts";
+import { creationsFor, firedFor, forward, getPayment, givenStripeStore, stripe, webhooksAbout } from "./given.ts";
 
 beforeEach(async () => {
   await stripe.clearFaults();
@@ -55,12 +55,7 @@ describe("charging", () => {
     expect(again.status).toBe(first.status);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
-    const creates = await stripe.requests({ method: "POST", path: "/v1/payment_intents" });
-    expect(
-      creates.filter(
-        (r) => (r.params as { metadata?: { payment_id?: string } }).metadata?.payment_id === first.body.id,
-      ),
-    ).toHaveLength(1);
+    expect(await creationsFor(first.body.id)).toHaveLength(1);
   });
 
   it("retries a lost answer with the same idempotency key, and Stripe charges once", async () => {
@@ -68,9 +63,7 @@ describe("charging", () => {
     await stripe.fault({ kind: "drop_response", requests: 1 });
     const res = await store.pay({ amount: 990, currency: "EUR", method: "pm_card_visa" });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const tries = (await stripe.requests({ method: "POST", path: "/v1/payment_intents" })).filter(
-      (r) => (r.params as { metadata?: { payment_id?: string } }).metadata?.payment_id === res.body.id,
-    );
+    const tries = await creationsFor(res.body.id);
     expect(tries).toHaveLength(2);
     expect(tries[1]?.idempotency_key).toBe(tries[0]?.idempotency_key);
     expect(tries[1]?.replayed).toBe(true);
@@ -87,9 +80,7 @@ describe("when Stripe falters", () => {
     await stripe.fault({ kind: "rate_limit", requests: 1 });
     const res = await store.pay({ amount: 1_100, currency: "USD", method: "pm_card_visa" });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const tries = (await stripe.requests({ method: "POST", path: "/v1/payment_intents" })).filter(
-      (r) => (r.params as { metadata?: { payment_id?: string } }).metadata?.payment_id === res.body.id,
-    );
+    const tries = await creationsFor(res.body.id);
     expect(tries.map((t) => t.status)).toEqual([429, 200]);
     expect(new Set(tries.map((t) => t.idempotency_key)).size).toBe(1);
   });
