@@ -4,6 +4,8 @@ import type { ApiEnv } from "./env.ts";
 import { serviceLogger } from "./logging/index.ts";
 import { redriveOutbox } from "./outbox/index.ts";
 
+// the sessions capability runs the commerce API's sign-in, so it lives with the sessions it opens
+export { SessionsCapability } from "./commerce/index.ts";
 // listed one by one: `export *` does not make an entrypoint the runtime's ctx.exports sees (tried);
 // bench/sandbox/worker.ts lists the same classes for the same reason
 export {
@@ -16,8 +18,6 @@ export {
   PluginsCapability,
   StorageCapability,
 } from "./sandbox/index.ts";
-// the sessions capability runs the commerce API's sign-in, so it lives with the sessions it opens
-export { SessionsCapability } from "./commerce/index.ts";
 
 const app = createApp();
 

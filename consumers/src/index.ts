@@ -6,6 +6,7 @@ import type { ConsumerEnv } from "./env.ts";
 import { consumeHookEvents } from "./hook-events.ts";
 import { consumeWebhookDeliveries } from "./webhooks.ts";
 
+export { SessionsCapability } from "../../api/src/commerce/index.ts";
 // Plugins run here too, so the isolates' capability entrypoints must be this Worker's own exports
 // (listed one by one: `export *` does not register them in ctx.exports). The database Durable Object
 // lives in the API Worker; this Worker binds it by script_name.
@@ -18,7 +19,6 @@ export {
   PluginsCapability,
   StorageCapability,
 } from "../../api/src/sandbox/index.ts";
-export { SessionsCapability } from "../../api/src/commerce/index.ts";
 
 export default {
   async queue(batch, env, ctx) {

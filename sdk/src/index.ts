@@ -106,6 +106,15 @@ export {
 // Parsing untrusted manifests
 export type { ManifestResult } from "./parse.ts";
 export { parseManifest, safeParseManifest } from "./parse.ts";
+// Store sessions opened by auth plugins (the sessions capability)
+export type {
+  PluginSessions,
+  SessionErrorCode,
+  SessionOutcome,
+  SignedInSession,
+  StoreSession,
+} from "./sessions.ts";
+export { SessionError } from "./sessions.ts";
 // Plugin context, hook handlers, plugin interfaces and their data (spec, "Plugin Context", "Plugin Categories")
 export type {
   AnalyticsPlugin,
@@ -181,15 +190,6 @@ export {
   paymentUpdateSchema,
   pluginFailureSchema,
 } from "./types.ts";
-// Store sessions opened by auth plugins (the sessions capability)
-export type {
-  PluginSessions,
-  SessionErrorCode,
-  SessionOutcome,
-  SignedInSession,
-  StoreSession,
-} from "./sessions.ts";
-export { SessionError } from "./sessions.ts";
 // Inbound webhooks through the queue
 export type { WebhookEvent, WebhookVerdict, WebhookVerifier } from "./webhooks.ts";
 export { refuseWebhook, WebhookRefusal, webhookEventSchema } from "./webhooks.ts";

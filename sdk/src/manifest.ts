@@ -126,7 +126,11 @@ export const settingSpecSchema = z
   })
   .superRefine((spec, ctx) => {
     if (spec.egress && spec.type !== "url") {
-      ctx.addIssue({ code: "custom", path: ["egress"], message: 'only a setting of type "url" can be a service address' });
+      ctx.addIssue({
+        code: "custom",
+        path: ["egress"],
+        message: 'only a setting of type "url" can be a service address',
+      });
     }
     if (spec.pattern !== undefined) {
       try {

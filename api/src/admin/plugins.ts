@@ -2,7 +2,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { urlPolicyOf } from "../net/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole, requireScope } from "../auth/index.ts";
 import { forgetSubscribers } from "../hooks/index.ts";
@@ -22,6 +21,7 @@ import {
   updateConfig,
   versionsIn,
 } from "../lifecycle/index.ts";
+import { urlPolicyOf } from "../net/index.ts";
 import { callStats } from "../sandbox/index.ts";
 import { bundleTooLarge, MAX_PUBLISH_BODY_BYTES, publishVersion } from "./publish.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";

@@ -86,7 +86,9 @@ export async function sessionCookieAfter(
   if (!scope.before) return null;
   const still = await liveSession(
     db
-      .prepare("SELECT id, user_id, email, expires_at FROM sessions WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL")
+      .prepare(
+        "SELECT id, user_id, email, expires_at FROM sessions WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL",
+      )
       .bind(scope.tenantId, scope.before.id),
   );
   return still ? null : stringifySetCookie({ name: SESSION_COOKIE, value: "", ...attributes, maxAge: 0 });

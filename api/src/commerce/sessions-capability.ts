@@ -8,8 +8,9 @@
  * The loader grants it only to auth plugins whose tenant granted `sessions` at install; the manifest
  * schema refuses it for any other category.
  */
-import type { SessionErrorCode, SessionOutcome, SignedInSession } from "@digital-commerce/plugin-sdk";
+
 import { WorkerEntrypoint } from "cloudflare:workers";
+import type { SessionErrorCode, SessionOutcome, SignedInSession } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
 import { PlatformError } from "../errors/index.ts";
@@ -24,7 +25,12 @@ const MAX_CREDENTIALS_BYTES = 16 * 1024;
 
 const credentialsSchema = z.record(z.string(), z.json());
 // the trace ids the platform gives requests (http/trace-context.ts); anything else is not one of ours
-const optionsSchema = z.object({ trace_id: z.string().regex(/^tr_[0-9a-f]{32}$/).optional() });
+const optionsSchema = z.object({
+  trace_id: z
+    .string()
+    .regex(/^tr_[0-9a-f]{32}$/)
+    .optional(),
+});
 const sessionId = z.string().regex(/^ses_[A-Za-z0-9_-]{1,100}$/, "must be a session id (ses_…)");
 
 const refused = (code: SessionErrorCode, message: string, reason?: string): SessionOutcome<never> => ({
@@ -38,7 +44,11 @@ const pluginErrorCode = z.object({ plugin_error: z.object({ code: z.string() }) 
 function refusalOf(error: unknown): SessionOutcome<never> {
   if (error instanceof CommerceError && error.code === "AUTHENTICATION_FAILED") {
     const details = pluginErrorCode.safeParse(error.details);
-    return refused("AUTHENTICATION_FAILED", error.message, details.success ? details.data.plugin_error.code : undefined);
+    return refused(
+      "AUTHENTICATION_FAILED",
+      error.message,
+      details.success ? details.data.plugin_error.code : undefined,
+    );
   }
   if (error instanceof HookError && error.code === "HOOK_VETOED") return refused("HOOK_VETOED", error.message);
   if (error instanceof PlatformError) return refused("SIGN_IN_FAILED", `${error.code}: ${error.message}`);
@@ -74,7 +84,8 @@ export class SessionsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps
     const run = this.#run(options);
     if ("ok" in run) return run;
     try {
-      const signed = await signIn(run, { provider: this.ctx.props.slug, credentials: credentials.data });
+      // a browser signing in through the plugin becomes the store's user on its first sign-in
+      const signed = await signIn(run, { provider: this.ctx.props.slug, credentials: credentials.data, enroll: true });
       return {
         ok: true,
         value: {
@@ -108,7 +119,10 @@ export class SessionsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps
         kind: "session_denied",
         detail: `signOut(${id.data}): a session ${row.provider} opened`,
       });
-      return refused("SESSION_NOT_YOURS", `${slug} may only sign out sessions it opened; ${id.data} is not one of them.`);
+      return refused(
+        "SESSION_NOT_YOURS",
+        `${slug} may only sign out sessions it opened; ${id.data} is not one of them.`,
+      );
     }
     try {
       await signOut(run, id.data);

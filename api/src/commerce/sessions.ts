@@ -10,9 +10,9 @@ import { analyticsEvent, type HookRun, notification, runBeforeHooks } from "../h
 import { callPluginMethod, SandboxError } from "../sandbox/index.ts";
 import { CommerceError } from "./errors.ts";
 import { activeProvider } from "./providers.ts";
-import type { SessionView } from "./schemas.ts";
+import type { SessionView, UserView } from "./schemas.ts";
 import { commit, defined, guard, newId, now } from "./store.ts";
-import { findUserByEmail, normalizeEmail } from "./users.ts";
+import { createUser, findUserByEmail, normalizeEmail } from "./users.ts";
 
 const sessionRow = z.object({
   id: z.string(),
@@ -49,6 +49,12 @@ function sessionUser(session: SessionView, name?: string): User {
 export interface SignInInput {
   provider?: string;
   credentials: Record<string, unknown>;
+  /**
+   * A first sign-in makes the store's user of that email (before_user_create, after_user_create):
+   * what a browser sign-in through an auth plugin's endpoint does (the sessions capability), so a
+   * shopper who signs in with their provider becomes the store's customer.
+   */
+  enroll?: boolean;
 }
 
 export interface SignedIn {
@@ -57,6 +63,24 @@ export interface SignedIn {
   token: string;
   refresh_token?: string;
   expires_at?: string;
+}
+
+/** The store's user for a first sign-in; a concurrent first sign-in of the same email made it already: that one. */
+async function enrolled(
+  run: HookRun,
+  email: string,
+  name: string | undefined,
+  provider: string,
+  providerUserId: string,
+): Promise<UserView | null> {
+  try {
+    return await createUser(run, defined({ email, name, metadata: { provider, provider_user_id: providerUserId } }));
+  } catch (error) {
+    if (error instanceof CommerceError && error.code === "EMAIL_TAKEN") {
+      return await findUserByEmail(run.deps.env.DB, run.tenantId, email);
+    }
+    throw error;
+  }
 }
 
 export async function signIn(run: HookRun, input: SignInInput): Promise<SignedIn> {
@@ -108,7 +132,9 @@ export async function signIn(run: HookRun, input: SignInInput): Promise<SignedIn
     );
   }
   const db = run.deps.env.DB;
-  const known = await findUserByEmail(db, run.tenantId, email);
+  const known =
+    (await findUserByEmail(db, run.tenantId, email)) ??
+    (input.enroll ? await enrolled(run, email, result.user.name, target.slug, result.user.id) : null);
   const at = now();
   const session: SessionView = {
     id: newId("ses"),

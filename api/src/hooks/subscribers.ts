@@ -127,7 +127,12 @@ export async function webhookRegistrationOf(
     .first();
   if (raw === null) return null;
   const { webhooks } = webhooksRow.parse(raw);
-  return z.array(webhookSchema).parse(JSON.parse(webhooks ?? "[]")).find((w) => w.path === path) ?? null;
+  return (
+    z
+      .array(webhookSchema)
+      .parse(JSON.parse(webhooks ?? "[]"))
+      .find((w) => w.path === path) ?? null
+  );
 }
 
 /** Drops the tenant's cached subscribers: call after any change to its plugins. */

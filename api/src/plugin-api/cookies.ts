@@ -24,7 +24,7 @@ export function pluginCookieHeader(header: string | null, slug: string): string 
 
 /** A path the plugin chose, placed under its base path: `/callback` → `<base>/callback`; none → `<base>`. */
 function pinnedPath(basePath: string, path: string | undefined): string {
-  if (!path || !path.startsWith("/") || path.split("/").includes("..")) return basePath;
+  if (!path?.startsWith("/") || path.split("/").includes("..")) return basePath;
   return path === "/" ? basePath : `${basePath}${path}`;
 }
 

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../auth/index.ts";
 import { validationHook } from "../http/index.ts";
+import { urlPolicyOf } from "../net/index.ts";
 import { listDeliveries, replayDeliveries } from "./deliveries.ts";
 import {
   createEndpoint,
@@ -19,7 +20,6 @@ import {
 import { ALL_EVENTS, notificationHooks } from "./event-types.ts";
 import * as routes from "./routes.ts";
 import { DEFAULT_OVERLAP_SECONDS } from "./schemas.ts";
-import { urlPolicyOf } from "../net/index.ts";
 
 export const webhooksAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

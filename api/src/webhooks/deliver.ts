@@ -6,12 +6,12 @@
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
 import type { Logger } from "../logging/index.ts";
+import { urlPolicyOf, urlProblem } from "../net/index.ts";
 import { flushOutbox, type OutboxQueues, outboxEvent } from "../outbox/index.ts";
 import { signingSecrets } from "./endpoints.ts";
 import { type DeliverySettings, deliverySettingsOf, MAX_ATTEMPTS, retryDelaySeconds } from "./schedule.ts";
 import { type EndpointRow, endpointRow, type WebhookDeliveryMessage } from "./schemas.ts";
 import { signedHeaders } from "./secrets.ts";
-import { urlPolicyOf, urlProblem } from "../net/index.ts";
 
 /** What an attempt needs: D1, the sealing key, the outbox producers (system events), the dead-letter producer, the knobs. */
 export type DeliveryEnv = Pick<ApiEnv, "DB" | "CONFIG_ENCRYPTION_KEY" | "WEBHOOK_ALLOW_PRIVATE_URLS"> &

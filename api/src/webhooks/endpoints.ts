@@ -1,10 +1,10 @@
 /** The endpoints registry: a tenant's webhook endpoints in D1, their secrets sealed, never answered back. */
 import { z } from "zod";
+import { type UrlPolicy, urlProblem } from "../net/index.ts";
 import { endpointNotFound, invalidField, WebhookError } from "./errors.ts";
 import type { EndpointRow, EndpointView } from "./schemas.ts";
 import { endpointRow } from "./schemas.ts";
 import { generateSecret, openSecret, sealSecret } from "./secrets.ts";
-import { type UrlPolicy, urlProblem } from "../net/index.ts";
 
 export interface EndpointScope {
   db: D1Database;

@@ -1,8 +1,8 @@
 /** Shapes of outbound webhooks: admin requests and views (the OpenAPI document comes from these), D1 rows, the queue message. */
 import { z } from "@hono/zod-openapi";
+import { urlProblem } from "../net/index.ts";
 import { ALL_EVENTS, eventTypeProblem, notificationHooks } from "./event-types.ts";
 import { secretProblem } from "./secrets.ts";
-import { urlProblem } from "../net/index.ts";
 
 /** The longest overlap a rotation may ask for: a week. */
 export const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;

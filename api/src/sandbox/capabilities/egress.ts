@@ -3,12 +3,12 @@
  * makes arrives here. Requests to hosts the manifest lists (and the tenant
  * granted) pass; any other is refused with a 403 naming the host, and recorded.
  */
-import { hostAllowed } from "@digital-commerce/plugin-sdk";
+
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { hostAllowed } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../../env.ts";
 import type { EgressProps } from "./props.ts";
 import { recordSecurityEvent } from "./security-events.ts";
-
 
 export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {
