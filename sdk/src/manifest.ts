@@ -122,7 +122,7 @@ export const settingSpecSchema = z
      * production and to a local counterpart in tests; loopback and private addresses only where the
      * platform allows them (development).
      */
-    egress: z.boolean().default(false),
+    egress: z.boolean().optional(),
   })
   .superRefine((spec, ctx) => {
     if (spec.egress && spec.type !== "url") {
