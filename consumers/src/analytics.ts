@@ -110,7 +110,8 @@ export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps:
     }
     const event = parsed.data;
     try {
-      const data = eventDataSchema.parse(await eventPayload(deps.env.DB, event));
+      // the event's id goes with it: a provider counts a redelivered event once by it
+      const data = { ...eventDataSchema.parse(await eventPayload(deps.env.DB, event)), id: event.id };
       byTenant.set(event.tenant_id, [...(byTenant.get(event.tenant_id) ?? []), { message, event, data }]);
     } catch (error) {
       deps.log.error({ err: error, event_id: event.id }, "analytics event payload unreadable");

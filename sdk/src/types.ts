@@ -637,6 +637,11 @@ export interface AuthPlugin extends BasePlugin {
  * const event = eventDataSchema.parse({ event: "checkout_started", properties: { cart_value: 42 } });
  */
 export const eventDataSchema = z.object({
+  /**
+   * The event's id, set by the platform when it delivers the event and the same on every
+   * redelivery, so a provider can count each event once.
+   */
+  id: z.string().min(1).optional(),
   event: z.string().min(1),
   properties: metadata,
   user_id: z.string().optional(),
@@ -685,6 +690,10 @@ export const metricsResultSchema = z.object({
       group: z.record(z.string(), z.string()).optional(),
       points: z.array(z.object({ timestamp, value: z.number() })),
       total: z.number().optional(),
+      /** The same series over the period just before `from`, as long as this one, for comparison. */
+      previous: z
+        .object({ points: z.array(z.object({ timestamp, value: z.number() })), total: z.number().optional() })
+        .optional(),
     }),
   ),
 });

@@ -137,7 +137,14 @@ export async function createOrder(run: HookRun, input: OrderInput): Promise<Orde
     notification(run, "after_order_create", { order }),
     analyticsEvent(run, {
       event: "order_created",
-      properties: { order_id: id, total: order.total, currency: order.currency, items: order.items.length },
+      properties: {
+        order_id: id,
+        total: order.total,
+        currency: order.currency,
+        items: order.items.length,
+        // the lines, for analytics by product (top products by units and revenue)
+        lines: order.items.map((i) => ({ product_id: i.product_id, quantity: i.quantity, unit_price: i.unit_price })),
+      },
       ...(order.customer_id ? { user_id: order.customer_id } : {}),
     }),
   ]);

@@ -203,7 +203,12 @@ const succeeded = (status: PaymentStatus) => status === "authorized" || status =
 
 /** The hooks and analytics events of one step of the machine, each once: the step commits once. */
 function eventsOf(run: HookRun, before: PaymentView, after: PaymentView): OutboxEvent[] {
-  const about = { payment_id: after.id, currency: after.currency, provider: after.provider };
+  const about = defined({
+    payment_id: after.id,
+    order_id: after.order_id ?? undefined,
+    currency: after.currency,
+    provider: after.provider,
+  });
   const events: OutboxEvent[] = [];
   if (before.status === "pending" && succeeded(after.status)) {
     events.push(

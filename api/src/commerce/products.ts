@@ -116,7 +116,7 @@ export async function createProduct(run: HookRun, input: Omit<Product, "id">): P
     notification(run, "after_product_create", { product }),
     analyticsEvent(run, {
       event: "product_created",
-      properties: { product_id: id, price: product.price, currency: product.currency },
+      properties: { product_id: id, title: product.title, price: product.price, currency: product.currency },
     }),
   ];
   await skuChecked(product.sku, commit(run, [insert], events));
