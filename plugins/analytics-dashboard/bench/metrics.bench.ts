@@ -8,6 +8,7 @@
 import { createTestContext } from "@digital-commerce/plugin-sdk/testing";
 import { manifest } from "../manifest.ts";
 import plugin from "../plugin.ts";
+import { METRICS } from "../src/metrics.ts";
 
 const ORDERS = 120_000; // ~330 a day
 const YEAR = Date.parse("2026-01-01T00:00:00Z");
@@ -55,22 +56,7 @@ const counts = await db.query(
 const rows = Object.values(counts[0] ?? {}).reduce((sum: number, v) => sum + Number(v), 0);
 console.log(`loaded ${rows} rows (${JSON.stringify(counts[0])}) in ${Math.round(loaded)} ms`);
 
-const all = [
-  ...new Set([
-    "revenue_gross",
-    "revenue_net",
-    "refunds",
-    "refund_count",
-    "orders",
-    "average_order_value",
-    "returning_customer_rate",
-    "top_products_by_units",
-    "top_products_by_revenue",
-    "conversion_rate",
-    "product_viewers",
-    "checkout_visitors",
-  ]),
-];
+const all = [...METRICS];
 for (const [label, from, to, interval] of [
   ["a year by month", "2026-01-01T00:00:00+01:00", "2027-01-01T00:00:00+01:00", "month"],
   ["a year by day", "2026-01-01T00:00:00+01:00", "2027-01-01T00:00:00+01:00", "day"],
