@@ -1,8 +1,19 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
 import { bundlePlugin } from "./sdk/src/build/index.ts";
+import { makeTestCertificates, readTestCertificates } from "./test/peers/smtp/tls.ts";
+
+// The SMTP peer's CA (test/global-setup.ts serves its certificate). Miniflare reads NODE_EXTRA_CA_CERTS
+// once, when its module loads, into the certificates workerd trusts; so the CA is made first and the
+// plugin (which loads miniflare) imported after, dynamically: a static import would be hoisted above this.
+// Once per run: the config may be evaluated more than once, and every evaluation must name the same CA.
+const smtpCertificates = process.env.SMTP_PEER_TLS_DIR
+  ? readTestCertificates(process.env.SMTP_PEER_TLS_DIR)
+  : makeTestCertificates();
+process.env.NODE_EXTRA_CA_CERTS = smtpCertificates.caFile;
+process.env.SMTP_PEER_TLS_DIR = smtpCertificates.dir;
+const { cloudflareTest, readD1Migrations } = await import("@cloudflare/vitest-plugin");
 
 const migrations = await readD1Migrations(resolve(import.meta.dirname, "migrations"));
 

@@ -1,7 +1,7 @@
-// `npm run peers`: the reference plugins' counterparts on loopback, for trying stripe-gateway and
-// google-oauth against `npm run dev` without accounts: a Stripe that speaks Stripe's wire protocol
-// (test/peers/stripe), posting its webhooks to the demo store, and a real OpenID provider
-// (test/peers/oidc) whose client is the demo store's google-oauth. Prints the settings to use.
+// `npm run peers`: the reference plugins' counterparts on loopback, for trying them against `npm run dev`
+// without accounts: a Stripe that speaks Stripe's wire protocol (test/peers/stripe), posting its webhooks
+// to the demo store, a real OpenID provider (test/peers/oidc) whose client is the demo store's
+// google-oauth, and a real SMTP server (test/peers/smtp) for email-smtp. Prints the settings to use.
 import { spawn } from "node:child_process";
 
 const platform = process.env.PLATFORM_URL ?? `http://127.0.0.1:${process.env.PORT ?? "8787"}`;
@@ -18,6 +18,8 @@ export const PEERS = {
     clientId: "local-store-client",
     clientSecret: "local-store-secret",
   },
+  // plain on this port; STARTTLS, TLS, a hang-up server and the control API on the next four
+  smtp: { port: process.env.SMTP_PEER_PORT ?? "12113", user: "mailer", password: "mailer-password" },
 };
 
 const stripeArgs = [
@@ -43,8 +45,10 @@ const oidcArgs = [
   `${platform}/api/stores/${store}/plugins/google-oauth/callback`,
 ];
 
+const smtpArgs = ["test/peers/smtp/main.ts", "--port", PEERS.smtp.port];
+
 // process.execPath is the Node that runs npm scripts here (24), which runs the peers' TypeScript as it is
-const children = [oidcArgs, stripeArgs].map((args) => spawn(process.execPath, args, { stdio: "inherit" }));
+const children = [oidcArgs, stripeArgs, smtpArgs].map((args) => spawn(process.execPath, args, { stdio: "inherit" }));
 
 console.log(
   [
@@ -52,6 +56,7 @@ console.log(
     "Settings for the demo store (README, walkthroughs of stripe-gateway and google-oauth):",
     `  stripe-gateway: {"secret_key":"${PEERS.stripe.apiKey}","webhook_secret":"${PEERS.stripe.webhookSecret}","api_base":"http://127.0.0.1:${PEERS.stripe.port}"}`,
     `  google-oauth:   {"client_id":"${PEERS.oidc.clientId}","client_secret":"${PEERS.oidc.clientSecret}","issuer":"http://127.0.0.1:${PEERS.oidc.port}"}`,
+    `  email-smtp:     {"smtp_server":"plain://127.0.0.1:${PEERS.smtp.port}","smtp_user":"${PEERS.smtp.user}","smtp_password":"${PEERS.smtp.password}","sender":"shop@demo.test"}`,
     "",
   ].join("\n"),
 );

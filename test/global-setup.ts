@@ -5,12 +5,16 @@
  * (8794) that records outbound webhook deliveries (test/webhooks/receiver-server.ts), and the reference
  * plugins' counterparts: a Stripe that speaks Stripe's wire protocol (8795, test/peers/stripe), whose
  * webhooks land on the receiver for the tests to forward into the platform, and a real OpenID provider
- * (8796, test/peers/oidc).
+ * (8796, test/peers/oidc), and SMTP servers plain, with STARTTLS and with implicit TLS (8810-8814,
+ * test/peers/smtp) on a certificate from a CA made for this run by vitest.config.ts, which workerd
+ * trusts through NODE_EXTRA_CA_CERTS.
  */
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import { startOidcPeer } from "./peers/oidc/index.ts";
-import { ALLOWED_PORT, FORBIDDEN_PORT, FORBIDDEN_TCP_PORT, OIDC_PEER, STRIPE_PEER } from "./peers/ports.ts";
+import { ALLOWED_PORT, FORBIDDEN_PORT, FORBIDDEN_TCP_PORT, OIDC_PEER, SMTP_PEER, STRIPE_PEER } from "./peers/ports.ts";
+import { startSmtpPeer } from "./peers/smtp/index.ts";
+import { readTestCertificates, removeTestCertificates } from "./peers/smtp/tls.ts";
 import { startStripePeer } from "./peers/stripe/index.ts";
 import { WEBHOOK_RECEIVER_PORT } from "./webhooks/receiver.ts";
 import { createWebhookReceiver } from "./webhooks/receiver-server.ts";
@@ -20,6 +24,9 @@ let peers: { close(): Promise<void> }[] = [];
 const forbiddenHits: string[] = [];
 
 export async function setup({ provide }: { provide: (key: string, value: unknown) => void }) {
+  const tlsDir = process.env.SMTP_PEER_TLS_DIR;
+  if (!tlsDir) throw new Error("SMTP_PEER_TLS_DIR is not set: vitest.config.ts makes the SMTP peer's certificates");
+  const certificates = readTestCertificates(tlsDir);
   const allowed = createServer((req, res) => {
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify({ ok: true, path: req.url, method: req.method }));
@@ -48,6 +55,7 @@ export async function setup({ provide }: { provide: (key: string, value: unknown
       webhookSecret: STRIPE_PEER.webhookSecret,
     }),
     startOidcPeer({ port: OIDC_PEER.port, clients: [OIDC_PEER.client] }),
+    startSmtpPeer({ ports: SMTP_PEER, key: certificates.key, cert: certificates.cert }),
   ]);
   provide("forbiddenPorts", [FORBIDDEN_PORT, FORBIDDEN_TCP_PORT]);
 }
@@ -55,6 +63,7 @@ export async function setup({ provide }: { provide: (key: string, value: unknown
 export async function teardown() {
   await Promise.all(peers.map((p) => p.close()));
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  if (process.env.SMTP_PEER_TLS_DIR) removeTestCertificates(process.env.SMTP_PEER_TLS_DIR);
   if (forbiddenHits.length > 0) {
     throw new Error(`a plugin reached a server no manifest lists: ${forbiddenHits.join(", ")}`);
   }

@@ -106,6 +106,24 @@ export const manifest = createPlugin("Twice", "twice").build();
     expect(run.stdout).toContain("! lifecycle.ts: helper: is not a lifecycle callback");
   });
 
+  it("checks the exports of modules that open TCP with cloudflare:sockets, which Node lacks", async () => {
+    ws.write({
+      "mailer/manifest.ts": `import { createEmailPlugin } from "@digital-commerce/plugin-sdk";
+export const manifest = createEmailPlugin("Mailer", "mailer").build();
+`,
+      "mailer/plugin.ts": `import { connect } from "cloudflare:sockets";
+export default {
+  sendEmail: async () => { connect("smtp.example.com:587"); return { success: true, message_id: "m", accepted: [] }; },
+  verifyConnection: "yes",
+};
+`,
+    });
+    const run = await ws.cli(["validate", "mailer"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("✖ plugin.ts: default.verifyConnection: is a string, not a function");
+    expect(run.stdout).not.toContain("not loaded in Node");
+  });
+
   it("passes a plugin with warnings only, listing them, exit 0", async () => {
     ws.write({
       "warned/manifest.ts": `import { createEmailPlugin } from "@digital-commerce/plugin-sdk";

@@ -99,6 +99,8 @@ export async function runDelivery(
   } catch (e) {
     outcome = e instanceof SandboxError && e.code === "PLUGIN_TIMEOUT" ? "timeout" : "failed";
     error = e instanceof Error ? e.message : String(e);
+    // the plugin said every retry would fail the same way: dead-letter now, for the operator to fix and replay
+    if (e instanceof SandboxError && e.code === "PLUGIN_FAILED_PERMANENTLY") final = true;
   }
   if (outcome === "succeeded") {
     await withTransientRetries(() => recordSuccess(env.DB, attemptOf("succeeded")));

@@ -41,7 +41,7 @@ describe("plugin builder", () => {
       api_endpoints: [{ method: "POST", path: "/process", handler: "src/api/process.ts", auth_required: true }],
       webhooks: [{ path: "/webhooks/stripe" }],
       settings_schema: { api_key: { type: "string", label: "API Key", required: true, sensitive: true } },
-      permissions: { network: [], capabilities: [] },
+      permissions: { network: [], capabilities: [], sockets: [] },
       limits: {},
       migrations: [],
     });
@@ -100,7 +100,7 @@ describe("plugin builder", () => {
         api_key: { type: "string", label: "API Key", required: true, sensitive: true },
         capture: { type: "boolean", label: "Capture immediately", required: false, sensitive: false, default: true },
       },
-      permissions: { network: ["api.stripe.com"], capabilities: ["http", "cache", "db"] },
+      permissions: { network: ["api.stripe.com"], capabilities: ["http", "cache", "db"], sockets: [] },
       limits: { timeout_ms: 2000, sub_requests: 3 },
       migrations: [{ id: "0001_init", sql: "CREATE TABLE charges (id TEXT PRIMARY KEY)" }],
       admin_ui: {
@@ -137,10 +137,13 @@ describe("plugin builder", () => {
     const manifest = createPlugin("Core Utils", "core-utils")
       .permission({ network: ["api.stripe.com"], capabilities: ["http"] })
       .permission({ network: ["api.stripe.com", "files.stripe.com"], capabilities: ["http", "cache"] })
+      .permission({ sockets: [{ host: "smtp.example.com", port: 587, transport: "starttls" }] })
+      .permission({ sockets: [{ host: "smtp.example.com", port: 587, transport: "starttls" }] })
       .build();
     expect(manifest.permissions).toEqual({
       network: ["api.stripe.com", "files.stripe.com"],
       capabilities: ["http", "cache"],
+      sockets: [{ host: "smtp.example.com", port: 587, transport: "starttls" }],
     });
   });
 

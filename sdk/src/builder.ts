@@ -15,6 +15,7 @@ import {
   pluginManifestSchema,
   type SettingSpecInput,
 } from "./manifest.ts";
+import type { SocketGrant } from "./sockets.ts";
 
 type HookInput = NonNullable<PluginManifestInput["hooks"]>[number];
 type EndpointInput = NonNullable<PluginManifestInput["api_endpoints"]>[number];
@@ -31,10 +32,11 @@ export type HookOptions = Pick<HookInput, "on_failure" | "timeout_ms" | "max_att
 /** Options of an API endpoint; `auth_required` defaults to `true`. */
 export type ApiEndpointOptions = Pick<EndpointInput, "auth_required">;
 
-/** A grant of permissions: hosts the `http` capability may reach, and capabilities. */
+/** A grant of permissions: hosts the `http` capability may reach, capabilities, and TCP destinations. */
 export interface PermissionGrant {
   network?: string[];
   capabilities?: Capability[];
+  sockets?: SocketGrant[];
 }
 
 /** A catalogue hook name, or any string: unknown names are reported by `build()` with the closest match. */
@@ -62,6 +64,7 @@ export class PluginBuilder {
   readonly #settings = new Map<string, SettingSpecInput>();
   readonly #network: string[] = [];
   readonly #capabilities: Capability[] = [];
+  readonly #sockets: SocketGrant[] = [];
   #settingsComponent: string | undefined;
   readonly #widgets: WidgetInput[] = [];
   #limits: PluginLimits = {};
@@ -243,6 +246,11 @@ export class PluginBuilder {
   permission(grant: PermissionGrant): this {
     addNew(this.#network, grant.network ?? []);
     addNew(this.#capabilities, grant.capabilities ?? []);
+    for (const socket of grant.sockets ?? []) {
+      const same = (g: SocketGrant) =>
+        g.host === socket.host && g.port === socket.port && g.transport === socket.transport;
+      if (!this.#sockets.some(same)) this.#sockets.push({ ...socket });
+    }
     return this;
   }
 
@@ -298,7 +306,7 @@ export class PluginBuilder {
       api_endpoints: this.#endpoints,
       webhooks: this.#webhooks,
       settings_schema: Object.fromEntries(this.#settings),
-      permissions: { network: this.#network, capabilities: this.#capabilities },
+      permissions: { network: this.#network, capabilities: this.#capabilities, sockets: this.#sockets },
       limits: this.#limits,
       migrations: this.#migrations,
       ...(hasAdminUi

@@ -19,6 +19,7 @@ export {
 // Errors
 export type { ManifestProblem } from "./errors.ts";
 export { ManifestError, problemsOf } from "./errors.ts";
+export { failPermanently, isPermanentFailure, PERMANENT_FAILURE_MARK, PermanentFailure } from "./failures.ts";
 // Hook catalogue (spec, "Available Hooks")
 export type { HookDefinition, HookKind, HookName, HookPayload } from "./hooks/catalogue.ts";
 export { HookCatalogue, hookNames, isHookName, suggestHooks, unknownHookMessage } from "./hooks/catalogue.ts";
@@ -115,6 +116,17 @@ export type {
   StoreSession,
 } from "./sessions.ts";
 export { SessionError } from "./sessions.ts";
+// Socket permissions
+export type { SocketGrant, SocketTransport } from "./sockets.ts";
+export {
+  BLOCKED_SOCKET_PORT,
+  normalHostname,
+  socketAddressOf,
+  socketAllowed,
+  socketGrantSchema,
+  socketTransport,
+  socketTransports,
+} from "./sockets.ts";
 // Plugin context, hook handlers, plugin interfaces and their data (spec, "Plugin Context", "Plugin Categories")
 export type {
   AnalyticsPlugin,

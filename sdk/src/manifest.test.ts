@@ -64,7 +64,7 @@ describe("plugin manifest", () => {
       api_endpoints: [],
       webhooks: [],
       settings_schema: {},
-      permissions: { network: [], capabilities: [] },
+      permissions: { network: [], capabilities: [], sockets: [] },
       limits: {},
       migrations: [],
     });

@@ -7,6 +7,7 @@ import semver from "semver";
 import { z } from "zod";
 import { isHookName, unknownHookMessage } from "./hooks/catalogue.ts";
 import { hostAllowed } from "./hosts.ts";
+import { socketAddressOf, socketGrantSchema, socketTransport } from "./sockets.ts";
 
 export const pluginCategories = ["payment", "auth", "analytics", "email", "cms", "utility"] as const;
 export const pluginCategory = z.enum(pluginCategories);
@@ -123,8 +124,28 @@ export const settingSpecSchema = z
      * platform allows them (development).
      */
     egress: z.boolean().optional(),
+    /**
+     * A socket address (type `url` only): the value (`starttls://smtp.example.com:587`) is a TCP
+     * destination the plugin may `connect()` to as if `permissions.sockets` listed it, over the transport
+     * its scheme names, which must be one of these. Like `egress`, the operator who sets it grants it.
+     */
+    socket: z.array(socketTransport).min(1).optional(),
   })
   .superRefine((spec, ctx) => {
+    if (spec.socket && spec.type !== "url") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["socket"],
+        message: 'only a setting of type "url" can be a socket address',
+      });
+    }
+    if (spec.socket && spec.egress) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["socket"],
+        message: "a setting is either an HTTP service address (egress) or a socket address, not both",
+      });
+    }
     if (spec.egress && spec.type !== "url") {
       ctx.addIssue({
         code: "custom",
@@ -166,6 +187,8 @@ export const permissionsSchema = z.object({
   /** Hosts the plugin's http capability may reach. */
   network: z.array(hostPattern).default([]),
   capabilities: z.array(capability).default([]),
+  /** TCP destinations `connect()` may open, each with the transport the platform carries it over. */
+  sockets: z.array(socketGrantSchema).default([]),
 });
 
 /**
@@ -203,7 +226,7 @@ export const pluginManifestSchema = z
     webhooks: z.array(webhookSchema).default([]),
     admin_ui: adminUiSchema.optional(),
     settings_schema: z.record(settingKey, settingSpecSchema).default({}),
-    permissions: permissionsSchema.default({ network: [], capabilities: [] }),
+    permissions: permissionsSchema.default({ network: [], capabilities: [], sockets: [] }),
     limits: limitsSchema.default({}),
     migrations: z.array(migrationSchema).default([]),
   })
@@ -270,6 +293,43 @@ export const pluginManifestSchema = z
         });
       }
     }
+    // a socket address the author fills in is a destination the author asks for: it must be listed, as above
+    for (const [key, spec] of Object.entries(m.settings_schema)) {
+      if (!spec.socket || typeof spec.default !== "string") continue;
+      const address = socketAddressOf(spec.default);
+      if (address.problem !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["settings_schema", key, "default"], message: address.problem });
+        continue;
+      }
+      const { host, port, transport } = address.grant;
+      if (!spec.socket.includes(transport)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["settings_schema", key, "default"],
+          message: `uses transport ${transport}, which the setting's socket list (${spec.socket.join(", ")}) does not allow`,
+        });
+      }
+      const listed = m.permissions.sockets.some((g) => g.host === host && g.port === port && g.transport === transport);
+      if (!listed) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["settings_schema", key, "default"],
+          message: `is a socket address (${transport} ${host}:${port}) that permissions.sockets does not list; list it, or leave the default out`,
+        });
+      }
+    }
+    const seenSockets = new Set<string>();
+    m.permissions.sockets.forEach((g, i) => {
+      const key = `${g.host}:${g.port}`;
+      if (seenSockets.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["permissions", "sockets", i],
+          message: `${key} is listed twice: one destination has one transport`,
+        });
+      }
+      seenSockets.add(key);
+    });
     const migrationIds = new Set<string>();
     m.migrations.forEach((mig, i) => {
       if (migrationIds.has(mig.id)) {
@@ -318,6 +378,7 @@ export type SettingSpec = z.infer<typeof settingSpecSchema>;
 export type SettingSpecInput = z.input<typeof settingSpecSchema>;
 export type SettingsSchema = PluginManifest["settings_schema"];
 export type Permissions = z.infer<typeof permissionsSchema>;
+export type PermissionsInput = z.input<typeof permissionsSchema>;
 export type HttpMethod = z.infer<typeof httpMethod>;
 export type PluginLimits = z.infer<typeof limitsSchema>;
 export type Migration = z.infer<typeof migrationSchema>;

@@ -32,3 +32,12 @@ export const OIDC_PEER = {
     redirect_uris: [`http://commerce.test/api/stores/${OIDC_STORE}/plugins/google-oauth/callback`],
   },
 };
+
+/** SMTP servers (test/peers/smtp): plain, STARTTLS, implicit TLS, one that hangs up, and the control API. */
+export const SMTP_PEER = {
+  plain: 8810,
+  starttls: 8811,
+  tls: 8812,
+  hangUp: 8813,
+  control: 8814,
+} as const;

@@ -18,6 +18,17 @@ function payloadOf(hook: HookName, tenantId: string): unknown {
   return group === "system" ? samplePayloads.plugin(tenantId) : samplePayloads[group];
 }
 
+/** The recorder's open dead letter for the after_product_create event `id`, once it is there. */
+async function deadLetterOf(api: Awaited<ReturnType<typeof givenRecorder>>["api"], id: string) {
+  return await eventually(async () => {
+    const res = await api<{ dead_letters: { id: string; event_id: string; attempts: number; last_error: string }[] }>(
+      "GET",
+      "/api/admin/dead-letters?plugin=recorder&hook=after_product_create",
+    );
+    return res.body.dead_letters.find((l) => l.event_id === id);
+  });
+}
+
 describe("after hooks", { timeout: 30_000 }, () => {
   it("delivers every notification hook to the subscribed plugin through the queue", async () => {
     const { tenant, api } = await givenRecorder();
@@ -74,13 +85,7 @@ describe("after hooks", { timeout: 30_000 }, () => {
   it("dead-letters a handler that always fails, and delivers it on replay once the plugin is fixed", async () => {
     const { tenant, api } = await givenRecorder({ mode: "fail" });
     const [id] = await fire(hookRun(tenant.id), "after_product_create", samplePayloads.product);
-    const letter = await eventually(async () => {
-      const res = await api<{ dead_letters: { id: string; event_id: string; attempts: number; last_error: string }[] }>(
-        "GET",
-        "/api/admin/dead-letters?plugin=recorder&hook=after_product_create",
-      );
-      return res.body.dead_letters.find((l) => l.event_id === id);
-    });
+    const letter = await deadLetterOf(api, id as string);
     // the recorder's manifest gives its hooks 3 attempts
     expect(letter.attempts).toBe(3);
     expect(letter.last_error).toContain("recorder is configured to fail");
@@ -92,6 +97,19 @@ describe("after hooks", { timeout: 30_000 }, () => {
     await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
     const after = await api<{ dead_letters: { event_id: string }[] }>("GET", "/api/admin/dead-letters?plugin=recorder");
     expect(after.body.dead_letters.filter((l) => l.event_id === id)).toHaveLength(0);
+    expect((await recorded(api)).effects.filter((e) => e.event_id === id)).toHaveLength(1);
+  });
+
+  it("dead-letters at once a handler that says no retry can fix its failure, and replays it once fixed", async () => {
+    const { tenant, api } = await givenRecorder({ mode: "give-up" });
+    const [id] = await fire(hookRun(tenant.id), "after_product_create", samplePayloads.product);
+    const letter = await deadLetterOf(api, id as string);
+    expect(letter.attempts).toBe(1);
+    expect(letter.last_error).toContain("RECORDER_MISCONFIGURED: recorder is configured to give up");
+    expect(letter.last_error).not.toContain("PERMANENT_FAILURE");
+    expect((await api("PUT", "/api/admin/plugins/recorder/config", { mode: "ok" })).status).toBe(200);
+    expect((await api("POST", `/api/admin/dead-letters/${letter.id}/replay`)).status).toBe(200);
+    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
     expect((await recorded(api)).effects.filter((e) => e.event_id === id)).toHaveLength(1);
   });
 

@@ -8,6 +8,17 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findTarget, invokePlugin } from "../../api/src/sandbox/index.ts";
 import { type ErrorResponse, givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
+import { SMTP_PEER } from "../peers/ports.ts";
+import { messagesFrom } from "../peers/smtp/client.ts";
+
+/** What the hostile plugin's /tcp endpoint read from a connection: everything until the close. */
+interface TcpResult {
+  opened?: boolean;
+  read?: string;
+  closed?: boolean;
+  ms: number;
+  error?: string;
+}
 
 beforeAll(async () => {
   await givenPublished("probe");
@@ -138,14 +149,67 @@ describe("a hostile plugin", () => {
     await platformStillServes(a.api);
   });
 
-  it("cannot open a raw TCP connection", async () => {
+  it.each([
+    ["a destination no grant lists", "127.0.0.1:8793"],
+    ["port 25", "127.0.0.1:25"],
+    ["a listed host on another port", `127.0.0.1:${SMTP_PEER.starttls}`],
+  ])("cannot open a TCP connection to %s: it reads a 421 at once, and the attempt is recorded", async (_, address) => {
     const { a } = await givenVictimsAndAttacker();
-    const res = await a.api<{ read?: string | null; error?: string }>("POST", "/api/plugins/hostile/tcp", {
-      address: "127.0.0.1:8793",
-    });
-    expect(res.body.read ?? null).toBeNull();
-    expect(await securityEvents(a.tenant.id, "egress_denied")).toEqual(["connect() raw TCP"]);
+    const res = await a.api<TcpResult>("POST", "/api/plugins/hostile/tcp", { address, lines: ["EHLO hostile.test"] });
+    expect(res.body.read).toMatch(new RegExp(`^421 4\\.7\\.0 SOCKET_DENIED: hostile may not connect to ${address}`));
+    expect(res.body.closed).toBe(true);
+    expect(res.body.ms).toBeLessThan(1_000);
+    expect(await securityEvents(a.tenant.id, "egress_denied")).toEqual([`connect ${address}`]);
     await platformStillServes(a.api);
+  });
+
+  it("cannot send plaintext to a destination granted as TLS: the server still sees TLS", async () => {
+    const { a } = await givenVictimsAndAttacker();
+    const from = `${crypto.randomUUID()}@hostile.test`;
+    const res = await a.api<TcpResult>("POST", "/api/plugins/hostile/tcp", {
+      address: `127.0.0.1:${SMTP_PEER.tls}`,
+      secureTransport: "off",
+      lines: [
+        "EHLO hostile.test",
+        `MAIL FROM:<${from}>`,
+        "RCPT TO:<x@victim.test>",
+        "DATA",
+        "Subject: plain\r\n\r\nx\r\n.",
+        "QUIT",
+      ],
+    });
+    expect(res.body.read).toMatch(/^220 /);
+    const [message] = await messagesFrom(SMTP_PEER.control, from);
+    expect(message).toMatchObject({ server: "tls", secure: true });
+    await platformStillServes(a.api);
+  });
+
+  it("cannot negotiate TLS of its own through the platform, and the platform keeps serving", async () => {
+    const { a } = await givenVictimsAndAttacker();
+    const res = await a.api<TcpResult>("POST", "/api/plugins/hostile/tcp", {
+      address: `127.0.0.1:${SMTP_PEER.tls}`,
+      secureTransport: "on",
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.read ?? "").not.toMatch(/^220 /);
+    await platformStillServes(a.api);
+  });
+
+  it("sees a server that hangs up mid-conversation close at once, and the platform keeps serving", async () => {
+    const { a } = await givenVictimsAndAttacker();
+    const res = await a.api<TcpResult>("POST", "/api/plugins/hostile/tcp", {
+      address: `127.0.0.1:${SMTP_PEER.hangUp}`,
+      lines: ["EHLO hostile.test", "MAIL FROM:<a@hostile.test>", "RCPT TO:<b@victim.test>"],
+    });
+    expect(res.body.read).toMatch(/^220 hang-up\.test ESMTP\r\n250 hang-up\.test\r\n$/);
+    expect(res.body.closed).toBe(true);
+    expect(res.body.ms).toBeLessThan(2_000);
+    await platformStillServes(a.api);
+    const again = await a.api<TcpResult>("POST", "/api/plugins/hostile/tcp", {
+      address: `127.0.0.1:${SMTP_PEER.plain}`,
+      lines: ["QUIT"],
+    });
+    expect(again.body.read).toMatch(/^220 [\s\S]*221 /);
   });
 
   it("finds no platform binding, secret or other plugin's configuration", async () => {

@@ -2,9 +2,14 @@
  * A plugin's configuration is validated against the zod schema built from its
  * manifest's settings_schema: types, required fields, enums, bounds, defaults.
  */
-import type { SettingSpec, SettingsSchema } from "@digital-commerce/plugin-sdk";
+import {
+  type SettingSpec,
+  type SettingsSchema,
+  type SocketTransport,
+  socketAddressOf,
+} from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
-import { type UrlPolicy, urlProblem } from "../net/index.ts";
+import { hostProblem, type UrlPolicy, urlProblem } from "../net/index.ts";
 
 function fieldSchema(spec: SettingSpec, policy: UrlPolicy): z.ZodType {
   switch (spec.type) {
@@ -25,6 +30,14 @@ function fieldSchema(spec: SettingSpec, policy: UrlPolicy): z.ZodType {
     case "boolean":
       return z.boolean();
     case "url":
+      // a socket address is a TCP destination the plugin will connect() to: its shape, transport and address rule
+      if (spec.socket) {
+        const transports = spec.socket;
+        return z.string().superRefine((value, ctx) => {
+          const problem = socketAddressProblem(value, transports, policy);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        });
+      }
       // a service address is where the plugin's requests will go: the webhook endpoints' SSRF rule applies
       return spec.egress
         ? z.url().superRefine((url, ctx) => {
@@ -37,6 +50,15 @@ function fieldSchema(spec: SettingSpec, policy: UrlPolicy): z.ZodType {
     case "json":
       return z.json();
   }
+}
+
+function socketAddressProblem(value: string, transports: readonly SocketTransport[], policy: UrlPolicy): string | null {
+  const address = socketAddressOf(value);
+  if (address.problem !== undefined) return address.problem;
+  if (!transports.includes(address.grant.transport)) {
+    return `must use ${transports.map((t) => `${t}://`).join(" or ")}, not ${address.grant.transport}://`;
+  }
+  return hostProblem(address.grant.host, policy);
 }
 
 function withEnum(base: z.ZodType, spec: SettingSpec): z.ZodType {

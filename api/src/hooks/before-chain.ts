@@ -116,7 +116,7 @@ async function runStep(
     });
   } catch (error) {
     if (!(error instanceof SandboxError)) throw error;
-    if (error.code === "PLUGIN_FAILED") {
+    if (error.code === "PLUGIN_FAILED" || error.code === "PLUGIN_FAILED_PERMANENTLY") {
       // the handler threw: a veto, with the plugin's own message
       const reason = (error.details as { reason?: string } | undefined)?.reason ?? error.message;
       return {

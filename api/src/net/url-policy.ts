@@ -42,9 +42,17 @@ export function urlProblem(url: string, policy: UrlPolicy): string | null {
   // credentials in a URL end up in logs and delivery views; the signature authenticates the platform instead
   if (parsed.username || parsed.password) return "must not carry a user name or password";
   if (parsed.hash) return "must not have a #fragment";
-  if (policy.allowPrivate) return null;
   // the URL parser has already normalised the host: "http://2130706433/" reads as 127.0.0.1
-  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  return hostProblem(parsed.hostname, policy);
+}
+
+/**
+ * Why `hostname` may not be a destination, or null: the address rule alone, shared by URLs and the
+ * sockets a plugin opens (`permissions.sockets`, socket-address settings).
+ */
+export function hostProblem(hostname: string, policy: UrlPolicy): string | null {
+  if (policy.allowPrivate) return null;
+  const host = hostname.replace(/^\[|\]$/g, "");
   if (ipaddr.isValid(host)) {
     const address = ipaddr.parse(host);
     const effective =

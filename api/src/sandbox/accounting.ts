@@ -1,8 +1,12 @@
 /** Per-plugin, per-tenant accounting of calls: what the health endpoint reports. */
 import { z } from "zod";
 
-/** `service`: a dependent's call of one of the plugin's services, recorded against the plugin that serves it. */
-export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle" | "method" | "service";
+/**
+ * `service`: a dependent's call of one of the plugin's services, recorded against the plugin that serves it.
+ * `socket`: one TCP connection the plugin opened (carried or refused), for its whole life; counted as a
+ * connection, not a call, so a long SMTP session does not skew the calls' latency.
+ */
+export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle" | "method" | "service" | "socket";
 export type CallOutcome = "ok" | "error" | "timeout" | "limit";
 
 export interface CallRecord {
@@ -48,6 +52,8 @@ export const callStatsSchema = z.object({
     .object({ at: z.string(), code: z.string(), message: z.string(), kind: z.string(), name: z.string() })
     .nullable(),
   denied_egress: z.number(),
+  /** TCP connections the plugin opened with connect(), refused ones included. */
+  connections: z.number(),
 });
 export type CallStats = z.infer<typeof callStatsSchema>;
 
@@ -63,19 +69,19 @@ function percentile(sorted: number[], p: number): number | null {
 /** Calls of the last 24 hours; latency percentiles over the latest 1,000 of them. */
 export async function callStats(db: D1Database, tenantId: string, slug: string, now = new Date()): Promise<CallStats> {
   const since = new Date(now.getTime() - STATS_WINDOW_HOURS * 3_600_000).toISOString();
-  const [counts, latencies, lastError, denied] = await db.batch([
+  const [counts, latencies, lastError, denied, connections] = await db.batch([
     db
       .prepare(
         `SELECT COUNT(*) AS calls,
                 COALESCE(SUM(outcome = 'error'), 0) AS errors,
                 COALESCE(SUM(outcome = 'timeout'), 0) AS timeouts,
                 COALESCE(SUM(outcome = 'limit'), 0) AS limits
-           FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ?`,
+           FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? AND kind != 'socket'`,
       )
       .bind(tenantId, slug, since),
     db
       .prepare(
-        "SELECT duration_ms FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? ORDER BY id DESC LIMIT ?",
+        "SELECT duration_ms FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? AND kind != 'socket' ORDER BY id DESC LIMIT ?",
       )
       .bind(tenantId, slug, since, LATENCY_SAMPLE),
     db
@@ -87,6 +93,11 @@ export async function callStats(db: D1Database, tenantId: string, slug: string, 
     db
       .prepare(
         "SELECT COUNT(*) AS n FROM plugin_security_events WHERE tenant_id = ? AND slug = ? AND kind = 'egress_denied' AND at >= ?",
+      )
+      .bind(tenantId, slug, since),
+    db
+      .prepare(
+        "SELECT COUNT(*) AS n FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? AND kind = 'socket'",
       )
       .bind(tenantId, slug, since),
   ]);
@@ -113,5 +124,6 @@ export async function callStats(db: D1Database, tenantId: string, slug: string, 
           .parse(last)
       : null,
     denied_egress: z.object({ n: z.number() }).parse(denied?.results[0]).n,
+    connections: z.object({ n: z.number() }).parse(connections?.results[0]).n,
   };
 }

@@ -3,6 +3,8 @@ import { PlatformError } from "../errors/index.ts";
 
 export type SandboxErrorCode =
   | "PLUGIN_FAILED"
+  /** The plugin said no retry can fix it (the SDK's failPermanently): a queued delivery dead-letters at once. */
+  | "PLUGIN_FAILED_PERMANENTLY"
   | "PLUGIN_TIMEOUT"
   | "PLUGIN_LIMIT_EXCEEDED"
   | "PLUGIN_NOT_ACTIVE"

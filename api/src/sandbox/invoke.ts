@@ -5,6 +5,7 @@
  * that times out or hits a limit abandons its isolate, so a plugin stuck in a loop
  * never serves the next call.
  */
+import { isPermanentFailure, PERMANENT_FAILURE_MARK } from "@digital-commerce/plugin-sdk";
 import type { Invocation, PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../env.ts";
 import type { Logger } from "../logging/index.ts";
@@ -78,6 +79,12 @@ function classify(error: unknown): { code: SandboxErrorCode; outcome: CallOutcom
     return { code: "PLUGIN_TIMEOUT", outcome: "timeout", message: "it awaited a promise that can never settle" };
   if (message.includes("LOOP_GUARD:")) return { code: "PLUGIN_TIMEOUT", outcome: "timeout", message };
   if (LIMIT_PATTERN.test(message)) return { code: "PLUGIN_LIMIT_EXCEEDED", outcome: "limit", message };
+  if (isPermanentFailure(message))
+    return {
+      code: "PLUGIN_FAILED_PERMANENTLY",
+      outcome: "error",
+      message: message.slice(PERMANENT_FAILURE_MARK.length + 2),
+    };
   return { code: "PLUGIN_FAILED", outcome: "error", message };
 }
 

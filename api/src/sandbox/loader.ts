@@ -14,13 +14,14 @@
  * consumer Workers in one workerd process, whose loaders share one table of ids, and a second
  * Worker loading an id the first already holds fails with "inserted row already exists" (seen).
  */
+import type { SocketGrant } from "@digital-commerce/plugin-sdk";
 import type { PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../env.ts";
 import { urlPolicyOf } from "../net/index.ts";
 import { loadBundleCode } from "./bundles.ts";
 import type { CapabilityProps } from "./capabilities/index.ts";
 import type { EffectiveLimits } from "./limits.ts";
-import { egressHosts, grants, type SandboxTarget } from "./target.ts";
+import { egressHosts, grants, type SandboxTarget, socketGrants } from "./target.ts";
 
 export const COMPATIBILITY_DATE = "2026-11-01";
 
@@ -28,23 +29,31 @@ type Exports = Cloudflare.Exports;
 
 const generations = new Map<string, number>();
 
-// the egress hosts are part of the id: a changed service address starts an isolate whose gate knows it
-const baseId = (t: SandboxTarget, hosts: readonly string[]) =>
-  `${t.tenant.id}:${t.slug}@${t.version}#${t.hash.slice(0, 16)}:${t.granted.capabilities.join(",")}:${hosts.join(",")}`;
+/** What the isolate's egress gate lets through: HTTP hosts and TCP destinations. */
+interface Egress {
+  hosts: string[];
+  sockets: SocketGrant[];
+}
+
+// the egress grants are part of the id: a changed service or socket address starts an isolate whose gate knows it
+const baseId = (t: SandboxTarget, egress: Egress) =>
+  `${t.tenant.id}:${t.slug}@${t.version}#${t.hash.slice(0, 16)}:${t.granted.capabilities.join(",")}:${egress.hosts.join(",")}:${egress.sockets.map((s) => `${s.transport}://${s.host}:${s.port}`).join(",")}`;
 
 type LoaderEnv = Pick<ApiEnv, "LOADER" | "BUNDLES" | "SANDBOX_HOST" | "WEBHOOK_ALLOW_PRIVATE_URLS">;
 
-const hostsOf = (env: Pick<ApiEnv, "WEBHOOK_ALLOW_PRIVATE_URLS">, target: SandboxTarget) =>
-  egressHosts(target, urlPolicyOf(env));
+const egressOf = (env: Pick<ApiEnv, "WEBHOOK_ALLOW_PRIVATE_URLS">, target: SandboxTarget): Egress => ({
+  hosts: egressHosts(target, urlPolicyOf(env)),
+  sockets: socketGrants(target, urlPolicyOf(env)),
+});
 
-export function isolateId(target: SandboxTarget, host: string | undefined, hosts: readonly string[]): string {
-  const base = baseId(target, hosts);
+export function isolateId(target: SandboxTarget, host: string | undefined, egress: Egress): string {
+  const base = baseId(target, egress);
   return `${host ?? "api"}/${base}:g${generations.get(base) ?? 0}`;
 }
 
 /** Makes the next call start a new isolate instead of reusing the current one. */
 export function abandonIsolate(env: Pick<ApiEnv, "WEBHOOK_ALLOW_PRIVATE_URLS">, target: SandboxTarget): void {
-  const base = baseId(target, hostsOf(env, target));
+  const base = baseId(target, egressOf(env, target));
   generations.set(base, (generations.get(base) ?? 0) + 1);
 }
 
@@ -72,8 +81,8 @@ export function pluginWorker(
   target: SandboxTarget,
   limits: EffectiveLimits,
 ): PluginWorkerApi {
-  const hosts = hostsOf(env, target);
-  const worker = env.LOADER.get(isolateId(target, env.SANDBOX_HOST, hosts), async () => ({
+  const egress = egressOf(env, target);
+  const worker = env.LOADER.get(isolateId(target, env.SANDBOX_HOST, egress), async () => ({
     compatibilityDate: COMPATIBILITY_DATE,
     mainModule: "plugin.js",
     modules: { "plugin.js": await loadBundleCode(env.BUNDLES, target.slug, target.version, target.hash) },
@@ -82,7 +91,8 @@ export function pluginWorker(
       props: {
         tenantId: target.tenant.id,
         slug: target.slug,
-        hosts,
+        hosts: egress.hosts,
+        sockets: egress.sockets,
       },
     }),
     limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },

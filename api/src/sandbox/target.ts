@@ -9,10 +9,12 @@ import {
   type PluginManifest,
   permissionsSchema,
   pluginManifestSchema,
+  type SocketGrant,
+  socketAddressOf,
 } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { revealConfig } from "../config/index.ts";
-import { type UrlPolicy, urlProblem } from "../net/index.ts";
+import { hostProblem, type UrlPolicy, urlProblem } from "../net/index.ts";
 import { type PluginState, pluginState } from "../registry/index.ts";
 import { SandboxError } from "./errors.ts";
 
@@ -115,4 +117,26 @@ export function egressHosts(target: SandboxTarget, policy: UrlPolicy): string[] 
     hosts.add(url.port ? `${url.hostname}:${url.port}` : url.hostname);
   }
   return [...hosts];
+}
+
+/**
+ * The TCP destinations the egress gate lets the plugin `connect()` to: what the tenant granted at install
+ * (`permissions.sockets`) and each socket-address setting the operator configured, within the transports
+ * that setting allows. The address rule is checked here too (a pattern's suffix for `*.` hosts), and
+ * again by the gate on the host each connection names.
+ */
+export function socketGrants(target: SandboxTarget, policy: UrlPolicy): SocketGrant[] {
+  const grants = new Map<string, SocketGrant>();
+  const add = (g: SocketGrant) => {
+    if (hostProblem(g.host.replace(/^\*\./, ""), policy) === null) grants.set(`${g.host}:${g.port}`, g);
+  };
+  for (const g of target.granted.sockets) add(g);
+  for (const [key, spec] of Object.entries(target.manifest.settings_schema)) {
+    const value = target.config[key];
+    if (!spec.socket || typeof value !== "string") continue;
+    const address = socketAddressOf(value);
+    // a value stored under another manifest version's rules is not a grant under this one's
+    if (address.problem === undefined && spec.socket.includes(address.grant.transport)) add(address.grant);
+  }
+  return [...grants.values()];
 }

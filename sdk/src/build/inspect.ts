@@ -6,7 +6,7 @@
  * a dependent can call; lifecycle.ts exports only lifecycle callbacks, none also in plugin.ts.
  * Bundled like `bundlePlugin` bundles them, so what loads here is what the isolate runs.
  */
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import type { PluginCategory } from "../manifest.ts";
 import { lifecycleNames } from "../runtime/protocol.ts";
 import { NOT_SERVICE_NAMES, SERVICE_NAME } from "../runtime/services.ts";
@@ -141,6 +141,23 @@ function checkLifecycle(mod: Namespace): PluginProblem[] {
   });
 }
 
+/** `cloudflare:sockets` for the inspection only: loading works, connecting says where it can. */
+const socketsStandIn: Plugin = {
+  name: "cloudflare-sockets-stand-in",
+  setup(b) {
+    b.onResolve({ filter: /^cloudflare:/ }, (args) =>
+      args.path === "cloudflare:sockets"
+        ? { path: args.path, namespace: "stand-in" }
+        : { path: args.path, external: true },
+    );
+    b.onLoad({ filter: /.*/, namespace: "stand-in" }, () => ({
+      contents:
+        'export function connect() { throw new Error("connect() runs in the Workers runtime, not in admin-cli validate"); }',
+      loader: "js",
+    }));
+  },
+};
+
 /**
  * Bundles the handler modules, plugin.ts and lifecycle.ts into one module, imports it, and
  * checks each export.
@@ -163,6 +180,9 @@ export async function inspectModules(input: InspectInput): Promise<Inspection> {
       stdin: { contents: entry, resolveDir: input.root, sourcefile: "inspect-entry.js", loader: "js" },
       absWorkingDir: input.root,
       ...ISOLATE_BUILD,
+      // Node has no cloudflare:sockets; its stand-in lets a module that imports connect() load, for its exports
+      external: ["node:*"],
+      plugins: [socketsStandIn],
       write: false,
       logLevel: "silent",
     });

@@ -5,6 +5,7 @@
  * granted capabilities.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { PERMANENT_FAILURE_MARK } from "../failures.ts";
 import type { PluginManifest } from "../manifest.ts";
 import type { BasePlugin, MethodOutcome } from "../types.ts";
 import type { WebhookEvent, WebhookVerdict } from "../webhooks.ts";
@@ -100,6 +101,11 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
       const call = buildContext(this.env, definition.manifest, invocation);
       try {
         return await fn(call.context, payload);
+      } catch (error) {
+        // RPC carries an error's message, not its class: the mark tells the platform not to retry
+        if (error instanceof Error && error.name === "PermanentFailure")
+          throw new Error(`${PERMANENT_FAILURE_MARK}: ${error.message}`);
+        throw error;
       } finally {
         await call.settle();
       }

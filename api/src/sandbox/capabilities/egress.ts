@@ -1,14 +1,18 @@
 /**
  * The egress gate: the plugin isolate's globalOutbound, so every fetch() it
  * makes arrives here. Requests to hosts the manifest lists (and the tenant
- * granted) pass; any other is refused with a 403 naming the host, and recorded.
+ * granted) pass; any other is refused with a 403 naming the host, and recorded. Its `connect()` does the
+ * same for TCP: granted destinations are carried (TLS by the gate where the grant says so), others refused.
  */
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { hostAllowed } from "@digital-commerce/plugin-sdk";
+import { hostAllowed, socketAllowed } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../../env.ts";
+import { hostProblem, urlPolicyOf } from "../../net/index.ts";
+import { recordCall } from "../accounting.ts";
 import type { EgressProps } from "./props.ts";
 import { recordSecurityEvent } from "./security-events.ts";
+import { destinationOf, establish, pipeBoth, refuse, SocketError } from "./sockets.ts";
 
 export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {
@@ -24,11 +28,52 @@ export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
     );
   }
 
-  /** Raw TCP from connect(): no capability grants it, so every attempt is refused and recorded. */
-  override async connect(_socket: Socket): Promise<void> {
-    const { tenantId, slug } = this.ctx.props;
-    // refused before the socket opens: the plugin's connect() fails and no byte leaves
-    await recordSecurityEvent(this.env.DB, { tenantId, slug, kind: "egress_denied", detail: "connect() raw TCP" });
-    throw new Error(`EGRESS_DENIED: ${slug} may not open raw TCP connections`);
+  /**
+   * TCP from `connect()`: a destination the grants list is carried over its transport (sockets.ts);
+   * any other, or one the address rule refuses, gets a 421 line and is recorded. Each connection,
+   * carried or refused, is counted in the plugin's accounting, its duration the time to establish it.
+   */
+  override async connect(socket: Socket): Promise<void> {
+    const { tenantId, slug, sockets } = this.ctx.props;
+    const startedAt = new Date();
+    const asked = (await socket.opened).localAddress ?? "an unnamed destination";
+    const destination = destinationOf(asked);
+    const grant = destination ? socketAllowed(destination, sockets) : undefined;
+    const addressProblem = destination ? hostProblem(destination.hostname, urlPolicyOf(this.env)) : null;
+    const account = (name: string, error: SocketError | null) =>
+      this.ctx.waitUntil(
+        recordCall(this.env.DB, {
+          tenantId,
+          slug,
+          kind: "socket",
+          name,
+          startedAt: startedAt.toISOString(),
+          durationMs: Date.now() - startedAt.getTime(),
+          outcome: error ? "error" : "ok",
+          ...(error ? { error: { code: error.code, message: error.message } } : {}),
+        }),
+      );
+    if (!destination || !grant || addressProblem !== null) {
+      const listed = sockets.length ? sockets.map((g) => `${g.transport} ${g.host}:${g.port}`).join(", ") : "none";
+      const why = addressProblem
+        ? `${asked} ${addressProblem}`
+        : `its grants (permissions.sockets and socket-address settings) list ${listed}`;
+      const refusal = new SocketError("SOCKET_DENIED", `${slug} may not connect to ${asked}; ${why}.`);
+      this.ctx.waitUntil(
+        recordSecurityEvent(this.env.DB, { tenantId, slug, kind: "egress_denied", detail: `connect ${asked}` }),
+      );
+      await refuse(socket, refusal.message);
+      account(`connect ${asked}`, refusal);
+      return;
+    }
+    const upstream = await establish(destination.hostname, grant);
+    // accounted once the connection is up (or failed to come up): the runtime may end this handler
+    // as soon as the plugin's invocation ends, before the conversation's close is seen here
+    account(
+      `${grant.transport} ${destination.hostname}:${destination.port}`,
+      upstream instanceof SocketError ? upstream : null,
+    );
+    if (upstream instanceof SocketError) return await refuse(socket, upstream.message);
+    await pipeBoth(socket, upstream);
   }
 }
