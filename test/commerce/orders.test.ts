@@ -4,7 +4,7 @@ import { committedBy, type ErrorBody, givenActive, givenProduct, givenStore, typ
 
 interface Order {
   id: string;
-  items: { product_id: string; quantity: number; unit_price: number }[];
+  items: { product_id: string; title?: string; sku?: string; quantity: number; unit_price: number }[];
   total: number;
   currency: string;
   status: string;
@@ -53,6 +53,21 @@ describe("placing an order", () => {
     expect(events[1]?.payload).toMatchObject({ user_id: "cus_1", properties: { order_id: res.body.id, items: 2 } });
     const stored = await store.shopAs("viewer")<Order>("GET", `/api/commerce/orders/${res.body.id}`);
     expect(stored.body).toEqual(res.body);
+  });
+
+  it("keeps each line's product title and SKU as they were when ordered, for receipts and confirmations", async () => {
+    const store = await givenStore();
+    const mug = await givenProduct(store, { title: "Mug", sku: "MUG-1", price: 1210 });
+    const res = await store.shop<Order>("POST", "/api/commerce/orders", {
+      items: [{ product_id: mug.id, quantity: 1 }],
+    });
+    expect(res.body.items).toEqual([{ product_id: mug.id, title: "Mug", sku: "MUG-1", quantity: 1, unit_price: 1210 }]);
+    const renamed = await store.shop("PATCH", `/api/commerce/products/${mug.id}`, { title: "Big mug" });
+    expect(renamed.status).toBe(200);
+    const stored = await store.shop<Order>("GET", `/api/commerce/orders/${res.body.id}`);
+    expect(stored.body.items[0]).toMatchObject({ title: "Mug", sku: "MUG-1" });
+    const [created] = await committedBy(res.traceId);
+    expect(created?.payload).toMatchObject({ order: { items: [{ title: "Mug", sku: "MUG-1" }] } });
   });
 
   it("keeps the total an active plugin's before_order_create set (a coupon)", async () => {

@@ -24,7 +24,13 @@ const orderRow = z.object({
   completed_at: z.string().nullable(),
 });
 
-const itemRow = z.object({ product_id: z.string(), quantity: z.number().int(), unit_price: z.number().int() });
+const itemRow = z.object({
+  product_id: z.string(),
+  title: z.string().nullable(),
+  sku: z.string().nullable(),
+  quantity: z.number().int(),
+  unit_price: z.number().int(),
+});
 
 /** The order as hooks see it: without the row's timestamps. */
 function orderOf(view: OrderView): Order {
@@ -37,7 +43,7 @@ export async function findOrder(db: D1Database, tenantId: string, id: string): P
     db.prepare("SELECT * FROM orders WHERE tenant_id = ? AND id = ?").bind(tenantId, id),
     db
       .prepare(
-        `SELECT i.product_id, i.quantity, i.unit_price FROM order_items i JOIN orders o ON o.id = i.order_id
+        `SELECT i.product_id, i.title, i.sku, i.quantity, i.unit_price FROM order_items i JOIN orders o ON o.id = i.order_id
           WHERE o.tenant_id = ? AND i.order_id = ? ORDER BY i.position`,
       )
       .bind(tenantId, id),
@@ -48,7 +54,10 @@ export async function findOrder(db: D1Database, tenantId: string, id: string): P
   return defined({
     ...order,
     customer_id: order.customer_id ?? undefined,
-    items: (items?.results ?? []).map((r) => itemRow.parse(r)),
+    items: (items?.results ?? []).map((r) => {
+      const item = itemRow.parse(r);
+      return defined({ ...item, title: item.title ?? undefined, sku: item.sku ?? undefined });
+    }),
   });
 }
 
@@ -87,11 +96,16 @@ export async function createOrder(run: HookRun, input: OrderInput): Promise<Orde
       { field: "items", message: `the products are priced in ${currencies.join(" and ")}; an order has one currency` },
     ]);
   }
-  const items = input.items.map((item) => ({
-    product_id: item.product_id,
-    quantity: item.quantity,
-    unit_price: products.get(item.product_id)?.price ?? 0,
-  }));
+  const items = input.items.map((item) => {
+    const product = products.get(item.product_id);
+    return defined({
+      product_id: item.product_id,
+      title: product?.title,
+      sku: product?.sku ?? undefined,
+      quantity: item.quantity,
+      unit_price: product?.price ?? 0,
+    });
+  });
   const id = newId("ord");
   const placed: Order = defined({
     id,
@@ -128,9 +142,9 @@ export async function createOrder(run: HookRun, input: OrderInput): Promise<Orde
     ...order.items.map((item, position) =>
       db
         .prepare(
-          "INSERT INTO order_items (order_id, position, product_id, quantity, unit_price) VALUES (?, ?, ?, ?, ?)",
+          "INSERT INTO order_items (order_id, position, product_id, title, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(id, position, item.product_id, item.quantity, item.unit_price),
+        .bind(id, position, item.product_id, item.title ?? null, item.sku ?? null, item.quantity, item.unit_price),
     ),
   ];
   await commit(run, writes, [

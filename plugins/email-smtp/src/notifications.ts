@@ -3,7 +3,7 @@
  * in (money written by core-utils, the store's name from the tenant), and the message, sent once per
  * delivery: the delivery's idempotency key is the message's, so a redelivered or replayed event sends
  * nothing again. The order and payment payloads carry no e-mail address of their own: the storefront
- * puts the customer's in `metadata.email` (and item titles in `metadata.item_titles`, by product id).
+ * puts the customer's in `metadata.email`. Order lines carry the product's title as it was when ordered.
  */
 import {
   failPermanently,
@@ -63,10 +63,10 @@ async function notify(context: PluginContext, kind: TemplateKind, to: string | n
 export async function sendOrderConfirmation(context: PluginContext, data: OrderHookData): Promise<void> {
   const { order } = data;
   const money = context.plugins["core-utils"];
-  const titles = (order.metadata?.item_titles ?? {}) as Record<string, unknown>;
   const lines = await Promise.all(
     order.items.map(async (item) => ({
-      title: typeof titles[item.product_id] === "string" ? String(titles[item.product_id]) : item.product_id,
+      // the title the line kept when the order was placed; a line without one (a hook added it) shows its SKU or id
+      title: item.title ?? item.sku ?? item.product_id,
       quantity: String(item.quantity),
       price: await money.formatMoney(item.unit_price * item.quantity, order.currency),
     })),

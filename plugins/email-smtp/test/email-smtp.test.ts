@@ -19,12 +19,12 @@ function order(email: string) {
     order: {
       id: "ord_1001",
       items: [
-        { product_id: "p_mug", quantity: 2, unit_price: 1250 },
-        { product_id: "p_evil", quantity: 1, unit_price: 999 },
+        { product_id: "p_mug", title: "Mug", quantity: 2, unit_price: 1250 },
+        { product_id: "p_evil", title: '<script>alert("x")</script> & Co', quantity: 1, unit_price: 999 },
       ],
       total: 3499,
       currency: "USD",
-      metadata: { email, item_titles: { p_mug: "Mug", p_evil: '<script>alert("x")</script> & Co' } },
+      metadata: { email },
     },
   };
 }

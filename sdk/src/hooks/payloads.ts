@@ -47,6 +47,9 @@ export type Product = z.infer<typeof productSchema>;
 
 export const orderItemSchema = z.object({
   product_id: z.string(),
+  /** The product's title and SKU when the order was placed, kept with the line. */
+  title: z.string().optional(),
+  sku: z.string().optional(),
   quantity: z.number().int().positive(),
   unit_price: money,
 });
