@@ -23,6 +23,7 @@ import {
 } from "../lifecycle/index.ts";
 import { urlPolicyOf } from "../net/index.ts";
 import { callStats } from "../sandbox/index.ts";
+import { connectionCheck } from "./connection-check.ts";
 import { bundleTooLarge, MAX_PUBLISH_BODY_BYTES, publishVersion } from "./publish.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
 import * as routes from "./routes.ts";
@@ -218,5 +219,16 @@ pluginsAdmin.openapi(routes.health, async (c) => {
   )
     .bind(tenantId, slug)
     .first<LastError>();
-  return c.json(healthViewOf(snapshot, slug, row, await callStats(c.env.DB, tenantId, slug)), 200);
+  const installed = snapshot.installed.get(slug);
+  const connection = installed
+    ? await connectionCheck(sandboxDepsOf(c), {
+        tenantId,
+        slug,
+        category: installed.manifest.category,
+        state: installed.state,
+        updatedAt: installed.updated_at,
+      })
+    : null;
+  const calls = await callStats(c.env.DB, tenantId, slug);
+  return c.json(healthViewOf(snapshot, slug, row, calls, connection ? [connection] : []), 200);
 });

@@ -133,6 +133,8 @@ export function healthViewOf(
   slug: string,
   lastError: LastError | null,
   calls: CallStats,
+  /** Checks only the plugin can make (its connection to its provider), already made. */
+  pluginChecks: { name: string; ok: boolean; detail: string }[] = [],
   now = Date.now(),
 ) {
   const p = snapshot.installed.get(slug);
@@ -162,6 +164,7 @@ export function healthViewOf(
       ok: missing.length === 0,
       detail: missing.length === 0 ? "every required setting has a value" : `missing ${missing.join(", ")}`,
     },
+    ...pluginChecks,
   ];
   const failing = checks.some((c) => !c.ok);
   const status =

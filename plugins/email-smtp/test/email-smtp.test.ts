@@ -290,6 +290,31 @@ describe("verifyConnection", () => {
     const store = await givenMailStore({ ...overStartTls, smtp_password: "not-the-password" });
     expect(await store.verifyConnection()).toBe(false);
   });
+
+  it("is the plugin's health check: a wrong password shows unhealthy, and the fixed one healthy at once", async () => {
+    const store = await givenMailStore({ ...overStartTls, smtp_password: "not-the-password" });
+    type Health = { status: string; checks: { name: string; ok: boolean; detail: string }[] };
+    const health = async () => (await store.api<Health>("GET", "/api/admin/plugins/email-smtp/health")).body;
+    const wrong = await health();
+    expect(wrong.status).toBe("unhealthy");
+    expect(wrong.checks).toContainEqual({
+      name: "connection",
+      ok: false,
+      detail: "verifyConnection: the settings do not reach the provider; the plugin's log says why",
+    });
+    const fixed = await store.api("PUT", "/api/admin/plugins/email-smtp/config", {
+      ...overStartTls,
+      sender: store.sender,
+    });
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+    const right = await health();
+    expect(right.checks).toContainEqual({
+      name: "connection",
+      ok: true,
+      detail: "verifyConnection: the settings reach the provider",
+    });
+    expect(right.status).toBe("healthy");
+  });
 });
 
 describe("settings", () => {
