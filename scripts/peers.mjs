@@ -1,7 +1,8 @@
 // `npm run peers`: the reference plugins' counterparts on loopback, for trying them against `npm run dev`
 // without accounts: a Stripe that speaks Stripe's wire protocol (test/peers/stripe), posting its webhooks
 // to the demo store, a real OpenID provider (test/peers/oidc) whose client is the demo store's
-// google-oauth, and a real SMTP server (test/peers/smtp) for email-smtp. Prints the settings to use.
+// google-oauth, a real SMTP server (test/peers/smtp) for email-smtp, and a real Strapi v5 (test/peers/strapi,
+// installed on first use: minutes, once) for cms-integration, its webhooks to the demo store. Prints the settings to use.
 import { spawn } from "node:child_process";
 
 const platform = process.env.PLATFORM_URL ?? `http://127.0.0.1:${process.env.PORT ?? "8787"}`;
@@ -20,6 +21,11 @@ export const PEERS = {
   },
   // plain on this port; STARTTLS, TLS, a hang-up server and the control API on the next four
   smtp: { port: process.env.SMTP_PEER_PORT ?? "12113", user: "mailer", password: "mailer-password" },
+  strapi: {
+    port: process.env.STRAPI_PEER_PORT ?? "12118",
+    token: "cms-local-api-token-0000000000000000",
+    webhookSecret: "cms-local-webhook-secret",
+  },
 };
 
 const stripeArgs = [
@@ -47,8 +53,22 @@ const oidcArgs = [
 
 const smtpArgs = ["test/peers/smtp/main.ts", "--port", PEERS.smtp.port];
 
+const strapiArgs = [
+  "test/peers/strapi/main.ts",
+  "--port",
+  PEERS.strapi.port,
+  "--token",
+  PEERS.strapi.token,
+  "--webhook-url",
+  `${platform}/webhooks/${store}/cms-integration/strapi`,
+  "--webhook-secret",
+  PEERS.strapi.webhookSecret,
+];
+
 // process.execPath is the Node that runs npm scripts here (24), which runs the peers' TypeScript as it is
-const children = [oidcArgs, stripeArgs, smtpArgs].map((args) => spawn(process.execPath, args, { stdio: "inherit" }));
+const children = [oidcArgs, stripeArgs, smtpArgs, strapiArgs].map((args) =>
+  spawn(process.execPath, args, { stdio: "inherit" }),
+);
 
 console.log(
   [
@@ -57,6 +77,8 @@ console.log(
     `  stripe-gateway: {"secret_key":"${PEERS.stripe.apiKey}","webhook_secret":"${PEERS.stripe.webhookSecret}","api_base":"http://127.0.0.1:${PEERS.stripe.port}"}`,
     `  google-oauth:   {"client_id":"${PEERS.oidc.clientId}","client_secret":"${PEERS.oidc.clientSecret}","issuer":"http://127.0.0.1:${PEERS.oidc.port}"}`,
     `  email-smtp:     {"smtp_server":"plain://127.0.0.1:${PEERS.smtp.port}","smtp_user":"${PEERS.smtp.user}","smtp_password":"${PEERS.smtp.password}","sender":"shop@demo.test"}`,
+    `  cms-integration: {"cms_url":"http://127.0.0.1:${PEERS.strapi.port}","api_token":"${PEERS.strapi.token}","webhook_secret":"${PEERS.strapi.webhookSecret}","content_type":"products","cache_ttl":300}`,
+    "  (Strapi installs on first use, minutes once; it says when it listens)",
     "",
   ].join("\n"),
 );

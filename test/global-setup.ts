@@ -7,14 +7,25 @@
  * webhooks land on the receiver for the tests to forward into the platform, and a real OpenID provider
  * (8796, test/peers/oidc), and SMTP servers plain, with STARTTLS and with implicit TLS (8810-8814,
  * test/peers/smtp) on a certificate from a CA made for this run by vitest.config.ts, which workerd
- * trusts through NODE_EXTRA_CA_CERTS.
+ * trusts through NODE_EXTRA_CA_CERTS. A real Strapi (8815, test/peers/strapi) installs (minutes, on first
+ * use) and boots in the background, so no other test waits for it: the CMS tests wait in their beforeAll.
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import { startOidcPeer } from "./peers/oidc/index.ts";
-import { ALLOWED_PORT, FORBIDDEN_PORT, FORBIDDEN_TCP_PORT, OIDC_PEER, SMTP_PEER, STRIPE_PEER } from "./peers/ports.ts";
+import {
+  ALLOWED_PORT,
+  FORBIDDEN_PORT,
+  FORBIDDEN_TCP_PORT,
+  OIDC_PEER,
+  SMTP_PEER,
+  STRAPI_PEER,
+  STRIPE_PEER,
+} from "./peers/ports.ts";
 import { startSmtpPeer } from "./peers/smtp/index.ts";
 import { readTestCertificates, removeTestCertificates } from "./peers/smtp/tls.ts";
+import { type StrapiPeer, startStrapiPeer } from "./peers/strapi/index.ts";
 import { startStripePeer } from "./peers/stripe/index.ts";
 import { WEBHOOK_RECEIVER_PORT } from "./webhooks/receiver.ts";
 import { createWebhookReceiver } from "./webhooks/receiver-server.ts";
@@ -22,6 +33,15 @@ import { createWebhookReceiver } from "./webhooks/receiver-server.ts";
 let servers: (Server | TcpServer)[] = [];
 let peers: { close(): Promise<void> }[] = [];
 const forbiddenHits: string[] = [];
+const strapiStop = new AbortController();
+let strapi: Promise<StrapiPeer | undefined> = Promise.resolve(undefined);
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The API token the Strapi peer mints at boot: chosen here, so it is known before Strapi is up. */
+    strapiToken: string;
+  }
+}
 
 export async function setup({ provide }: { provide: (key: string, value: unknown) => void }) {
   const tlsDir = process.env.SMTP_PEER_TLS_DIR;
@@ -58,9 +78,25 @@ export async function setup({ provide }: { provide: (key: string, value: unknown
     startSmtpPeer({ ports: SMTP_PEER, key: certificates.key, cert: certificates.cert }),
   ]);
   provide("forbiddenPorts", [FORBIDDEN_PORT, FORBIDDEN_TCP_PORT]);
+  const strapiToken = randomBytes(32).toString("hex");
+  strapi = startStrapiPeer({
+    port: STRAPI_PEER.port,
+    webhookUrl: STRAPI_PEER.webhookUrl,
+    webhookSecret: STRAPI_PEER.webhookSecret,
+    token: strapiToken,
+    signal: strapiStop.signal,
+    log: (line) => console.log(line),
+  }).catch((error: unknown) => {
+    // the CMS tests fail on their own (Strapi never answers); this says why
+    if (!strapiStop.signal.aborted) console.error(`strapi peer: ${(error as Error).message}`);
+    return undefined;
+  });
+  provide("strapiToken", strapiToken);
 }
 
 export async function teardown() {
+  strapiStop.abort();
+  await (await strapi)?.close();
   await Promise.all(peers.map((p) => p.close()));
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   if (process.env.SMTP_PEER_TLS_DIR) removeTestCertificates(process.env.SMTP_PEER_TLS_DIR);

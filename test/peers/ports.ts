@@ -41,3 +41,17 @@ export const SMTP_PEER = {
   hangUp: 8813,
   control: 8814,
 } as const;
+
+/**
+ * A real Strapi v5 (test/peers/strapi), installed on first use and booted by the global setup in the
+ * background: its webhooks land on the receiver, which the tests forward into the platform byte for byte.
+ */
+export const STRAPI_PEER = {
+  port: 8815,
+  url: "http://127.0.0.1:8815",
+  webhookPath: "/ok/strapi-peer",
+  webhookUrl: `http://127.0.0.1:${WEBHOOK_RECEIVER_PORT}/ok/strapi-peer`,
+  webhookSecret: "cms-peer-test-webhook-secret-0001",
+  /** Where no CMS ever listens: a store pointed here finds its CMS down. */
+  downUrl: "http://127.0.0.1:8816",
+} as const;
