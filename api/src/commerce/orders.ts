@@ -157,7 +157,9 @@ export async function createOrder(run: HookRun, input: OrderInput): Promise<Orde
         currency: order.currency,
         items: order.items.length,
         // the lines, for analytics by product (top products by units and revenue)
-        lines: order.items.map((i) => ({ product_id: i.product_id, quantity: i.quantity, unit_price: i.unit_price })),
+        lines: order.items.map((i) =>
+          defined({ product_id: i.product_id, title: i.title, quantity: i.quantity, unit_price: i.unit_price }),
+        ),
       },
       ...(order.customer_id ? { user_id: order.customer_id } : {}),
     }),

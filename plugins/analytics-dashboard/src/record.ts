@@ -44,7 +44,7 @@ export async function recordEvent(context: PluginContext, event: EventData): Pro
       const total = minor(p.total);
       if (!orderId || total === null || !currency) return;
       const lines = Array.isArray(p.lines) ? p.lines : [];
-      // both statements run together when the callback returns: an order is never half recorded
+      // the statements run together when the callback returns: an order is never half recorded
       await context.db.transaction(async (db) => {
         void db.query(
           "INSERT INTO orders (id, event_id, at, currency, total, customer_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -62,6 +62,17 @@ export async function recordEvent(context: PluginContext, event: EventData): Pro
               AND typeof(json_extract(l.value, '$.unit_price')) = 'integer'
            ON CONFLICT (order_id, position) DO NOTHING`,
           [orderId, at, currency, JSON.stringify(lines)],
+        );
+        // a product this plugin never saw created (it was installed later) is named by the title its line kept;
+        // a title from product_created/updated is newer, so it is never overwritten here
+        void db.query(
+          `INSERT INTO products (id, title)
+           SELECT json_extract(l.value, '$.product_id'), json_extract(l.value, '$.title')
+             FROM json_each(?) AS l
+            WHERE typeof(json_extract(l.value, '$.product_id')) = 'text'
+              AND typeof(json_extract(l.value, '$.title')) = 'text'
+           ON CONFLICT (id) DO NOTHING`,
+          [JSON.stringify(lines)],
         );
       });
       return;

@@ -211,6 +211,21 @@ describe("metrics from real orders, payments and refunds", { timeout: 60_000 }, 
   });
 });
 
+describe("products it never saw created", { timeout: 60_000 }, () => {
+  it("names a product created before the plugin was installed by the title its order line kept", async () => {
+    const store = await givenPaymentsStore({ capture: "automatic" });
+    const cup = await givenProduct(store, { title: "Espresso cup", price: 900, currency: "EUR" });
+    await givenActive(store, SLUG);
+    await orderAndPay(store, [{ product_id: cup.id, quantity: 3 }]);
+    const from = new Date(Date.now() - HOUR).toISOString();
+    const m = await eventually(async () => {
+      const res = await metrics(store, `from=${from}&metrics=top_products_by_units`);
+      return res.body.series.length > 0 ? res.body : undefined;
+    });
+    expect(m.series.map((s) => [s.group?.title, s.total])).toEqual([["Espresso cup", 3]]);
+  });
+});
+
 describe("idempotency", { timeout: 30_000 }, () => {
   it("counts nothing twice when the platform delivers a batch again", async () => {
     const store = await givenDashboardStore();
