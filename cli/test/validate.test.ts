@@ -1,6 +1,8 @@
 /** admin-cli validate: every problem of a plugin folder in one run, each with its file and path. */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { givenWorkspace } from "./workspace.ts";
+import { givenWorkspace, REPO } from "./workspace.ts";
 
 const ws = givenWorkspace();
 
@@ -33,7 +35,17 @@ export const manifest = createPaymentPlugin("Broken Gateway", "broken-gateway")
 `,
 };
 
+const referencePlugins = readdirSync(join(REPO, "plugins"), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
+
 describe("admin-cli validate", () => {
+  it.each(referencePlugins)("passes the reference plugin %s", async (name) => {
+    const run = await ws.cli(["--json", "validate", join(REPO, "plugins", name)]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.json()).toMatchObject({ ok: true, slug: name });
+  });
+
   it("reports every problem of a broken plugin with its file and path, exit 1", async () => {
     ws.write(broken);
     const run = await ws.cli(["validate", "broken"]);
