@@ -17,7 +17,7 @@ export const manifest = createCmsPlugin("CMS Integration", "cms-integration")
   .hook("after_product_create", "src/hooks/productCreate.ts")
   .hook("after_product_update", "src/hooks/productUpdate.ts")
   // the storefront's read, public like Shopify's Storefront API and Medusa's store routes: published content only
-  .apiEndpoint("GET", "/product-page", "src/api/productPage.ts", { auth_required: false })
+  .apiEndpoint("GET", "/products/:sku/page", "src/api/productPage.ts", { auth_required: false })
   .webhook("/strapi", {
     verify: "src/webhooks/verify.ts",
     max_attempts: 5,

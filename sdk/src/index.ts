@@ -107,6 +107,7 @@ export {
 // Parsing untrusted manifests
 export type { ManifestResult } from "./parse.ts";
 export { parseManifest, safeParseManifest } from "./parse.ts";
+export { findRoute, matchRoute, routeParams } from "./routes.ts";
 // Store sessions opened by auth plugins (the sessions capability)
 export type {
   PluginSessions,

@@ -93,6 +93,23 @@ describe("plugin manifest", () => {
       /POST \/process is declared twice/,
     ],
     [
+      "two endpoints that serve the same paths",
+      {
+        api_endpoints: [
+          { method: "GET", path: "/items/:id", handler: "a.ts" },
+          { method: "GET", path: "/items/:sku", handler: "b.ts" },
+        ],
+      },
+      "api_endpoints.1",
+      /GET \/items\/:sku serves the same paths as GET \/items\/:id/,
+    ],
+    [
+      "a parameter that is not a whole segment",
+      { api_endpoints: [{ method: "GET", path: "/items/:id.json", handler: "a.ts" }] },
+      "api_endpoints.0.path",
+      /":id.json" is not a parameter/,
+    ],
+    [
       "a dependency on itself",
       { dependencies: [{ name: "test-plugin", version: "^1.0.0" }] },
       "dependencies.0.name",

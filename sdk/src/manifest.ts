@@ -7,6 +7,7 @@ import semver from "semver";
 import { z } from "zod";
 import { isHookName, unknownHookMessage } from "./hooks/catalogue.ts";
 import { hostAllowed } from "./hosts.ts";
+import { routePatternProblem, routeShape } from "./routes.ts";
 import { socketAddressOf, socketGrantSchema, socketTransport } from "./sockets.ts";
 
 export const pluginCategories = ["payment", "auth", "analytics", "email", "cms", "utility"] as const;
@@ -247,13 +248,21 @@ export const pluginManifestSchema = z
       }
       seenDeps.add(d.name);
     });
-    const seenRoutes = new Set<string>();
+    const seenRoutes = new Map<string, string>();
     m.api_endpoints.forEach((e, i) => {
-      const key = `${e.method} ${e.path}`;
-      if (seenRoutes.has(key)) {
-        ctx.addIssue({ code: "custom", path: ["api_endpoints", i], message: `${key} is declared twice` });
+      const problem = routePatternProblem(e.path);
+      if (problem) ctx.addIssue({ code: "custom", path: ["api_endpoints", i, "path"], message: problem });
+      // /a/:x and /a/:y serve the same requests: one of them could never be reached
+      const shape = `${e.method} ${routeShape(e.path)}`;
+      const earlier = seenRoutes.get(shape);
+      if (earlier !== undefined) {
+        const message =
+          earlier === e.path
+            ? `${e.method} ${e.path} is declared twice`
+            : `${e.method} ${e.path} serves the same paths as ${e.method} ${earlier}`;
+        ctx.addIssue({ code: "custom", path: ["api_endpoints", i], message });
       }
-      seenRoutes.add(key);
+      seenRoutes.set(shape, e.path);
     });
     const seenHooks = new Set<string>();
     m.hooks.forEach((h, i) => {

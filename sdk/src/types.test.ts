@@ -32,10 +32,10 @@ import {
 
 // The checks on types run when the project type-checks (`tsc`); vitest only sees them pass.
 describe("plugin context", () => {
-  it("offers exactly what the spec's Plugin Context lists, plus the optional keys of repeatable calls and auth plugins' sessions", () => {
+  it("offers exactly what the spec's Plugin Context lists, plus the optional keys of repeatable calls, auth plugins' sessions and endpoints' path parameters", () => {
     type SpecKeys = "tenant" | "plugin" | "db" | "cache" | "storage" | "http" | "events" | "logger";
     expectTypeOf<keyof PluginContext>().toEqualTypeOf<
-      SpecKeys | "delivery" | "idempotency_key" | "plugins" | "sessions" | "session"
+      SpecKeys | "delivery" | "idempotency_key" | "plugins" | "sessions" | "session" | "params"
     >();
     expectTypeOf<Required<Pick<PluginContext, SpecKeys>>>().toEqualTypeOf<Pick<PluginContext, SpecKeys>>();
     expectTypeOf<PluginContext["delivery"]>().toEqualTypeOf<

@@ -225,6 +225,14 @@ export interface PluginContext {
    * if (context.session) await context.sessions.signOut();
    */
   session?: StoreSession;
+  /**
+   * An endpoint call's path parameters, decoded: the manifest's `/products/:sku/page` serving
+   * `/products/MUG-1/page` gives `{ sku: "MUG-1" }`. Present on endpoint calls only.
+   *
+   * @example
+   * const page = await context.cache.get(`page:${context.params?.sku}`);
+   */
+  params?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -199,6 +199,21 @@ describe("endpoints and webhooks", () => {
     expect(res.body.error.message).toContain("GET /context");
   });
 
+  it("hands an endpoint its path parameters, decoded, as context.params", async () => {
+    const { api } = await givenProbe();
+    const res = await api("GET", "/api/plugins/probe/items/caf%C3%A9%2F1/notes/n-2");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ endpoint: "param", params: { id: "café/1", note: "n-2" } });
+  });
+
+  it("prefers a literal path to a parameter one, and matches no empty or undecodable segment", async () => {
+    const { api } = await givenProbe();
+    expect((await api("GET", "/api/plugins/probe/items/featured")).body).toEqual({ endpoint: "featured", params: {} });
+    expect((await api("GET", "/api/plugins/probe/items/42")).body).toEqual({ endpoint: "param", params: { id: "42" } });
+    expect((await api("GET", "/api/plugins/probe/items/")).status).toBe(404);
+    expect((await api("GET", "/api/plugins/probe/items/%E0%A4%A")).status).toBe(404);
+  });
+
   it("delivers an inbound webhook to the plugin's handler", async () => {
     const { tenant, api } = await givenProbe();
     const res = await SELF.fetch(`http://commerce.test/webhooks/${tenant.slug}/probe/incoming`, {

@@ -10,7 +10,7 @@
  * signed out sets or clears `dcp_session` on the answer (commerce/session-cookie.ts).
  * Inbound webhooks are in webhooks.ts.
  */
-import type { ApiEndpoint } from "@digital-commerce/plugin-sdk";
+import { findRoute } from "@digital-commerce/plugin-sdk";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -95,11 +95,12 @@ async function serveEndpoint(
 ): Promise<Response> {
   const path = c.req.path.slice(basePath.length) || "/";
   const target = await activeTarget(c, tenantId, slug);
-  const endpoint = target.manifest.api_endpoints.find((e: ApiEndpoint) => e.method === c.req.method && e.path === path);
-  if (!endpoint) {
+  const found = findRoute(target.manifest.api_endpoints, c.req.method, path);
+  if (!found) {
     const list = target.manifest.api_endpoints.map((e) => `${e.method} ${e.path}`).join(", ") || "none";
     throw new RequestError("NOT_FOUND", `${slug} has no endpoint ${c.req.method} ${path}; it serves: ${list}.`);
   }
+  const endpoint = found.route;
   if (endpoint.auth_required && !principal) {
     throw new AuthError("UNAUTHENTICATED", `${c.req.method} ${path} of ${slug} needs an API token.`);
   }
@@ -112,6 +113,7 @@ async function serveEndpoint(
     name: `${endpoint.method} ${endpoint.path}`,
     traceId,
     ...(session ? { session } : {}),
+    params: found.params,
     run: (worker, invocation) => worker.handleRequest(endpoint.handler, forwarded(c.req.raw, path, slug), invocation),
   });
   const answer = answered(c, target, response, basePath);

@@ -35,6 +35,8 @@ export interface PluginCall<T> {
   delivery?: Invocation["delivery"];
   /** The store session the request came with (auth plugins holding `sessions`): `context.session`. */
   session?: Invocation["session"];
+  /** An endpoint call's path parameters: `context.params`. */
+  params?: Invocation["params"];
   run(worker: PluginWorkerApi, invocation: Invocation): Promise<T>;
 }
 
@@ -45,6 +47,7 @@ export function invocationOf(
     traceId?: string;
     delivery?: Invocation["delivery"];
     session?: Invocation["session"];
+    params?: Invocation["params"];
   },
   budgetMs?: number,
 ): Invocation {
@@ -63,6 +66,7 @@ export function invocationOf(
     ...(call.traceId ? { trace_id: call.traceId } : {}),
     ...(call.delivery ? { delivery: call.delivery } : {}),
     ...(call.session ? { session: call.session } : {}),
+    ...(call.params ? { params: call.params } : {}),
   };
 }
 

@@ -175,9 +175,10 @@ describe("the product page", { timeout: 30_000 }, () => {
     expect(unpublished.status).toBe(404);
     expect(unpublished.body.error.code).toBe("PAGE_NOT_FOUND");
     expect(unpublished.body.error.message).toContain(`Strapi at ${STRAPI_PEER.url}`);
-    const missing = await store.page(null);
-    expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toContain("sku");
+    const invalid = await store.page("bad\u0007sku");
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error).toMatchObject({ code: "INVALID_SKU" });
+    expect(invalid.body.error.message).toContain("/products/MUG-1/page");
   });
 
   it("drops the cached page when Strapi's webhook says an editor republished it", async () => {

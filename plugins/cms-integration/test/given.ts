@@ -145,11 +145,13 @@ export async function givenCmsStore(overrides: Record<string, unknown> = {}) {
       return res.body;
     },
     /** The storefront's read: public, the store named by X-Tenant. */
-    page: async (sku: string | null) => {
-      const query = sku === null ? "" : `?sku=${encodeURIComponent(sku)}`;
-      const res = await SELF.fetch(`http://commerce.test/api/plugins/cms-integration/product-page${query}`, {
-        headers: { "x-tenant": store.tenant.slug },
-      });
+    page: async (sku: string) => {
+      const res = await SELF.fetch(
+        `http://commerce.test/api/plugins/cms-integration/products/${encodeURIComponent(sku)}/page`,
+        {
+          headers: { "x-tenant": store.tenant.slug },
+        },
+      );
       return {
         status: res.status,
         headers: res.headers,

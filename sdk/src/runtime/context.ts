@@ -67,6 +67,7 @@ export function buildContext(
     plugin: { id: invocation.plugin.id, slug: invocation.plugin.slug, manifest, config: invocation.plugin.config },
     ...(invocation.delivery ? { delivery: invocation.delivery } : {}),
     ...(invocation.idempotency_key ? { idempotency_key: invocation.idempotency_key } : {}),
+    ...(invocation.params ? { params: invocation.params } : {}),
   };
   const { DB, CACHE, STORAGE, EVENTS, LOG, HTTP, SESSIONS } = env;
   if (DB) {

@@ -23,6 +23,8 @@ export interface Invocation {
    * opened that session itself; the plugin sees it as `context.session`, never the cookie.
    */
   session?: StoreSession;
+  /** An endpoint call's path parameters (`/products/:sku/page` → `{ sku }`): `context.params`. */
+  params?: Record<string, string>;
 }
 
 export interface DbStatement {

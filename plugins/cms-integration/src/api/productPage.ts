@@ -1,5 +1,5 @@
 /**
- * GET /product-page?sku=MUG-1: the product page's published content from the CMS, for the storefront
+ * GET /products/:sku/page (/products/MUG-1/page): the product page's published content from the CMS, for the storefront
  * (public: it serves what the CMS publishes, nothing else). 200 with the page and where it came from
  * (`cache` or `cms`), 404 when the CMS has no published page for the SKU, 502 naming the CMS when it
  * cannot be asked and no cached page lasts.
@@ -12,14 +12,14 @@ const MAX_SKU_LENGTH = 255;
 const refusal = (status: number, code: string, message: string) =>
   Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 
-export default async function productPageEndpoint(context: PluginContext, request: Request): Promise<Response> {
-  const sku = new URL(request.url).searchParams.get("sku")?.trim() ?? "";
+export default async function productPageEndpoint(context: PluginContext): Promise<Response> {
+  const sku = context.params?.sku?.trim() ?? "";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (sku === "" || sku.length > MAX_SKU_LENGTH || /[\u0000-\u001f\u007f]/.test(sku)) {
     return refusal(
       400,
       "INVALID_SKU",
-      `sku must be the product's SKU, 1 to ${MAX_SKU_LENGTH} printable characters: /product-page?sku=MUG-1`,
+      `the path names the product's SKU, 1 to ${MAX_SKU_LENGTH} printable characters: /products/MUG-1/page`,
     );
   }
   const answer = await productPage(context, sku);
