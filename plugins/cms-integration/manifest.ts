@@ -71,7 +71,7 @@ export const manifest = createCmsPlugin("CMS Integration", "cms-integration")
     min: MIN_CACHE_TTL,
     max: MAX_CACHE_TTL,
   })
-  // db: the per-SKU push claims (src/claims.ts), nothing else
+  // db: the per-SKU push claims (src/claims.ts) and the version each SKU was last pushed at, nothing else
   .permission({ capabilities: ["http", "cache", "logger", "db"] })
   .migration(
     "0001_push_claims",
@@ -79,6 +79,13 @@ export const manifest = createCmsPlugin("CMS Integration", "cms-integration")
        sku TEXT PRIMARY KEY,
        holder TEXT NOT NULL,
        until INTEGER NOT NULL
+     )`,
+  )
+  .migration(
+    "0002_pushed_versions",
+    `CREATE TABLE pushed_versions (
+       sku TEXT PRIMARY KEY,
+       updated_at TEXT NOT NULL
      )`,
   )
   .build();

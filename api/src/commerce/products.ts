@@ -113,7 +113,7 @@ export async function createProduct(run: HookRun, input: Omit<Product, "id">): P
     )
     .bind(id, run.tenantId, ...columns(product), at, at);
   const events = [
-    notification(run, "after_product_create", { product }),
+    notification(run, "after_product_create", { product: { ...product, updated_at: at } }),
     analyticsEvent(run, {
       event: "product_created",
       properties: { product_id: id, title: product.title, price: product.price, currency: product.currency },
@@ -141,7 +141,10 @@ export async function updateProduct(run: HookRun, id: string, patch: ProductPatc
     )
     .bind(...columns(product), at, run.tenantId, id);
   const events = [
-    notification(run, "after_product_update", { product, previous }),
+    notification(run, "after_product_update", {
+      product: { ...product, updated_at: at },
+      previous: { ...previous, updated_at: stored.updated_at },
+    }),
     analyticsEvent(run, {
       event: "product_updated",
       properties: { product_id: id, changed: Object.keys(defined(patch)).sort() },

@@ -2,7 +2,9 @@
  * A product pushed to the CMS from the product hooks: upserted by SKU (found, then updated or created),
  * so a delivery redelivered by the queue or replayed from the dead letters makes no second entry, and
  * one whose entry already holds these values writes nothing; pushes of one SKU run one at a time
- * (src/claims.ts), since the CMS's own uniqueness check does not hold under a race. The CMS unreachable or failing throws (the
+ * (src/claims.ts), since the CMS's own uniqueness check does not hold under a race, and a push older
+ * than the one the SKU last got (a create retried after a later update) writes nothing: the product's
+ * `updated_at` orders them. The CMS unreachable or failing throws (the
  * delivery is retried, then dead-lettered); a failure no retry can fix (the token refused, the content
  * type missing, the entry refused) dead-letters the delivery at once, naming the setting.
  */
@@ -11,7 +13,7 @@ import { withClaim } from "./claims.ts";
 import { CmsError, type CmsProvider, type ProductDocument } from "./provider.ts";
 import { providerOf, SettingsError } from "./settings.ts";
 
-export type PushOutcome = "created" | "updated" | "unchanged" | "skipped";
+export type PushOutcome = "created" | "updated" | "unchanged" | "skipped" | "stale";
 
 function documentOf(product: Product & { sku: string }): ProductDocument {
   return {
@@ -55,6 +57,23 @@ async function upsert(
   }
 }
 
+/** Whether the SKU was already pushed from a newer version of the product than `updatedAt`. */
+async function olderThanPushed(context: PluginContext, sku: string, updatedAt: string | undefined): Promise<boolean> {
+  if (!updatedAt) return false;
+  const row = (await context.db.one("SELECT updated_at FROM pushed_versions WHERE sku = ?", [sku])) as {
+    updated_at: string;
+  } | null;
+  return row !== null && Date.parse(row.updated_at) > Date.parse(updatedAt);
+}
+
+async function recordPushed(context: PluginContext, sku: string, updatedAt: string): Promise<void> {
+  await context.db.query(
+    `INSERT INTO pushed_versions (sku, updated_at) VALUES (?, ?)
+       ON CONFLICT (sku) DO UPDATE SET updated_at = excluded.updated_at WHERE excluded.updated_at > pushed_versions.updated_at`,
+    [sku, updatedAt],
+  );
+}
+
 /**
  * Pushes the product of a product hook. Products without a SKU are skipped (logged): the SKU is what
  * joins a product to its page in the CMS and to the storefront's page URL, and without one a redelivery
@@ -69,8 +88,18 @@ export async function pushProduct(context: PluginContext, product: Product, prev
   try {
     const cms = providerOf(context);
     const previousSku = previous?.sku?.trim() || undefined;
-    const outcome = await withClaim(context, sku, () => upsert(cms, documentOf({ ...product, sku }), previousSku));
-    context.logger.info(`product ${outcome} in the CMS`, { sku, cms: cms.label });
+    const outcome = await withClaim(context, sku, async () => {
+      if (await olderThanPushed(context, sku, product.updated_at)) return "stale" as const;
+      const done = await upsert(cms, documentOf({ ...product, sku }), previousSku);
+      if (product.updated_at) await recordPushed(context, sku, product.updated_at);
+      return done;
+    });
+    context.logger.info(
+      outcome === "stale"
+        ? "a newer version of the product was pushed already; this older one is not"
+        : `product ${outcome} in the CMS`,
+      { sku, cms: cms.label, updated_at: product.updated_at ?? null },
+    );
     return outcome;
   } catch (error) {
     if (error instanceof SettingsError) failPermanently("CMS_MISCONFIGURED", error.message);

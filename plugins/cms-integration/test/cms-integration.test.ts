@@ -136,6 +136,31 @@ describe("products pushed to Strapi", { timeout: 30_000 }, () => {
     expect(entries).toHaveLength(1);
   });
 
+  it("keeps the newer version when a retried create runs after a later update", async () => {
+    const store = await givenCmsStore();
+    const sku = uniqueSku();
+    const created = {
+      id: `prod_${crypto.randomUUID()}`,
+      title: "Jug",
+      sku,
+      price: 2900,
+      currency: "EUR",
+      metadata: {},
+    };
+    const v1 = { ...created, updated_at: "2026-12-01T10:00:00.000Z" };
+    const v2 = { ...created, price: 2500, updated_at: "2026-12-01T10:05:00.000Z" };
+    const run = hookRun(store.tenant.id);
+    await fire(run, "after_product_update", { product: v2, previous: v1 });
+    await settledDeliveries(store, "after_product_update", 1);
+    // the create's delivery, late (its first attempts failed while the CMS was down, say)
+    await fire(run, "after_product_create", { product: v1 });
+    const [create] = await settledDeliveries(store, "after_product_create", 1);
+    expect(create?.status).toBe("succeeded");
+    const entries = await entriesWithSku(sku);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ price: 2500 });
+  });
+
   it("skips a product without a SKU: nothing could find its entry again", async () => {
     const store = await givenCmsStore();
     const product = await store.createProduct({ title: "Gift card" });

@@ -42,6 +42,12 @@ export const productSchema = z.object({
   currency,
   inventory: z.number().int().nonnegative().optional(),
   metadata,
+  /**
+   * When the product last changed, in the notification hooks (after_product_create/update): a
+   * consumer that keeps a copy ignores a delivery older than the copy it holds, since the queue may
+   * run a retried create after a later update. Absent in before hooks (nothing is stored yet).
+   */
+  updated_at: z.iso.datetime({ offset: true }).optional(),
 });
 export type Product = z.infer<typeof productSchema>;
 
