@@ -181,6 +181,7 @@ describe("API description", () => {
         "GET /api/admin/plugins/{slug}/config",
         "GET /api/admin/plugins/{slug}/dependencies",
         "GET /api/admin/plugins/{slug}/health",
+        "GET /api/admin/plugins/{slug}/health/history",
         "GET /api/admin/plugins/graph/dependencies",
         "POST /api/admin/plugins",
       ].sort(),

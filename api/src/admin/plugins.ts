@@ -22,7 +22,7 @@ import {
   versionsIn,
 } from "../lifecycle/index.ts";
 import { urlPolicyOf } from "../net/index.ts";
-import { callStats } from "../sandbox/index.ts";
+import { callHistory, callStats } from "../sandbox/index.ts";
 import { connectionCheck } from "./connection-check.ts";
 import { bundleTooLarge, MAX_PUBLISH_BODY_BYTES, publishVersion } from "./publish.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
@@ -206,6 +206,16 @@ pluginsAdmin.openapi(routes.dependencies, async (c) => {
   const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
   await versionsIn(c.env.DB, snapshot, slug);
   return c.json(dependenciesViewOf(snapshot, slug), 200);
+});
+
+pluginsAdmin.openapi(routes.healthHistory, async (c) => {
+  const { slug } = c.req.valid("param");
+  const { bucket, buckets } = c.req.valid("query");
+  const tenantId = c.get("principal").tenantId;
+  // a slug the catalogue does not know: 404 with suggestions, as every other route of a plugin
+  const snapshot = await readSnapshot(c.env.DB, tenantId);
+  await versionsIn(c.env.DB, snapshot, slug);
+  return c.json(await callHistory(c.env.DB, tenantId, slug, { bucket, buckets }), 200);
 });
 
 pluginsAdmin.openapi(routes.health, async (c) => {

@@ -1,6 +1,7 @@
 /** The admin API's routes as OpenAPI definitions: paths and verbs as the spec's "Admin API" section lists them. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorBodySchema } from "../errors/index.ts";
+import { callHistorySchema } from "../sandbox/index.ts";
 import {
   availableView,
   cascadeQuery,
@@ -9,6 +10,7 @@ import {
   dependenciesView,
   dryRunQuery,
   graphView,
+  healthHistoryQuery,
   healthView,
   installationView,
   installBody,
@@ -193,6 +195,21 @@ export const dependencies = createRoute({
   summary: "Check dependencies",
   request: { params: slugParam },
   responses: { 200: json(dependenciesView, "The dependency tree, dependents and problems"), ...errors(404) },
+});
+
+export const healthHistory = createRoute({
+  method: "get",
+  path: "/{slug}/health/history",
+  tags,
+  security,
+  summary: "Get the plugin's calls over time",
+  description:
+    "For each minute, hour or day of the window ending now (UTC): calls, errors, timeouts, limits hit, p50/p95 latency, TCP connections and denied egress, for this tenant. Every bucket is present.",
+  request: { params: slugParam, query: healthHistoryQuery },
+  responses: {
+    200: json(callHistorySchema.openapi("PluginCallHistory"), "The buckets, oldest first"),
+    ...errors(400, 404),
+  },
 });
 
 export const health = createRoute({

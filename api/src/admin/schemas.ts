@@ -3,7 +3,7 @@ import { permissionsSchema, pluginCategory, pluginManifestSchema } from "@digita
 import { z } from "@hono/zod-openapi";
 import { chainTraceSchema, traceStepSchema } from "../hooks/index.ts";
 import { pluginState } from "../registry/index.ts";
-import { callStatsSchema } from "../sandbox/index.ts";
+import { callStatsSchema, MAX_BUCKETS } from "../sandbox/index.ts";
 
 export const slugParam = z.object({
   slug: z.string().openapi({ param: { name: "slug", in: "path" }, example: "stripe-gateway" }),
@@ -25,6 +25,23 @@ export const dryRunQuery = z.object({ dry_run: dryRunFlag });
 export const cascadeQuery = z.object({
   cascade: flag("Apply the change to dependencies (activate) or dependents (deactivate, uninstall) too."),
   dry_run: dryRunFlag,
+});
+
+export const healthHistoryQuery = z.object({
+  bucket: z
+    .enum(["minute", "hour", "day"])
+    .default("hour")
+    .openapi({ param: { name: "bucket", in: "query" }, example: "hour" }),
+  buckets: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_BUCKETS)
+    .default(24)
+    .openapi({
+      param: { name: "buckets", in: "query" },
+      description: `How many buckets, ending now (1-${MAX_BUCKETS}).`,
+    }),
 });
 
 export const installBody = z

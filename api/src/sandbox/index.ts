@@ -5,6 +5,7 @@
  */
 export { type CallStats, callStats, callStatsSchema, recordCall } from "./accounting.ts";
 export { bundleKey, loadBundleCode, publishPlugin, sha256Hex } from "./bundles.ts";
+export { type CallHistory, callHistory, callHistorySchema, historyBuckets, MAX_BUCKETS } from "./call-history.ts";
 export * from "./capabilities/index.ts";
 export { CapabilityError, SandboxError, type SandboxErrorCode } from "./errors.ts";
 export { invocationOf, invokePlugin, type PluginCall, type SandboxDeps } from "./invoke.ts";
