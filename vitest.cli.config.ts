@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["cli/test/**/*.test.ts", "test/peers/**/*.test.ts"],
+    // test/dashboard: the operator dashboard in Chromium (playwright-core), against a platform of its own
+    include: ["cli/test/**/*.test.ts", "test/peers/**/*.test.ts", "test/dashboard/**/*.test.ts"],
     environment: "node",
     globalSetup: ["./cli/test/global-setup.ts"],
     testTimeout: 60_000,

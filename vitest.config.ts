@@ -1,6 +1,7 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
+import { buildDashboard } from "./scripts/lib/dashboard.mjs";
 import { bundlePlugin } from "./sdk/src/build/index.ts";
 import { makeTestCertificates, readTestCertificates } from "./test/peers/smtp/tls.ts";
 
@@ -14,6 +15,10 @@ const smtpCertificates = process.env.SMTP_PEER_TLS_DIR
 process.env.NODE_EXTRA_CA_CERTS = smtpCertificates.caFile;
 process.env.SMTP_PEER_TLS_DIR = smtpCertificates.dir;
 const { cloudflareTest, readD1Migrations } = await import("@cloudflare/vitest-plugin");
+
+// wrangler.toml serves the dashboard's build as assets, and the pool refuses a missing assets folder:
+// a fresh clone running `npx vitest run` (not `npm test`, which builds it) gets one built here
+if (!existsSync(resolve(import.meta.dirname, "api/dashboard/dist/index.html"))) buildDashboard({ quiet: true });
 
 const migrations = await readD1Migrations(resolve(import.meta.dirname, "migrations"));
 
@@ -101,8 +106,9 @@ export default defineConfig({
       // each reference plugin's own tests (plugins/<slug>/test/)
       "plugins/**/*.test.ts",
     ],
-    // the peers' own tests run in Node (vitest.cli.config.ts): they start servers workerd cannot
-    exclude: ["test/peers/**", ...configDefaults.exclude],
+    // the peers' own tests and the dashboard's browser tests run in Node (vitest.cli.config.ts): they start
+    // servers and a browser, which workerd cannot
+    exclude: ["test/peers/**", "test/dashboard/**", ...configDefaults.exclude],
     setupFiles: ["./test/setup.ts"],
     globalSetup: ["./test/global-setup.ts"],
   },

@@ -18,6 +18,8 @@ interface PlatformLib {
 export interface TestPlatform {
   url: string;
   token: string;
+  /** Its local state folder (`--persist-to`), for seeding what the admin API has no route for (a viewer token). */
+  persistTo: string;
   stop(): Promise<void>;
 }
 
@@ -70,5 +72,5 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- wrangler log ---\n${tail}`);
   }
-  return { url, token, stop };
+  return { url, token, persistTo, stop };
 }

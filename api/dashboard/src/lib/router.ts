@@ -1,0 +1,59 @@
+/**
+ * A small history router: the dashboard has five routes, so a library would weigh more than it
+ * helps. Paths are real (the Worker's single-page-application fallback serves index.html for each).
+ */
+import { useSyncExternalStore } from "react";
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  window.addEventListener("popstate", listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener("popstate", listener);
+  };
+}
+
+const location = () => window.location.pathname + window.location.search;
+
+export function usePath(): string {
+  return useSyncExternalStore(subscribe, location);
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (to === location()) return;
+  if (options.replace) window.history.replaceState(null, "", to);
+  else window.history.pushState(null, "", to);
+  window.scrollTo(0, 0);
+  for (const listener of listeners) listener();
+}
+
+export type Route =
+  | { page: "sign-in" }
+  | { page: "catalogue"; tab: "available" | "installed" }
+  | { page: "plugin"; slug: string; tab: PluginTab }
+  | { page: "health" }
+  | { page: "dead-letters" }
+  | { page: "not-found"; path: string };
+
+export const pluginTabs = ["overview", "settings", "dependencies", "health"] as const;
+export type PluginTab = (typeof pluginTabs)[number];
+
+export function routeOf(path: string): Route {
+  const url = new URL(path, "http://dashboard.local");
+  const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { page: "catalogue", tab: "available" };
+  const [first, second, third] = parts;
+  if (first === "sign-in" && parts.length === 1) return { page: "sign-in" };
+  if (first === "plugins" && parts.length === 1) {
+    return { page: "catalogue", tab: url.searchParams.get("tab") === "installed" ? "installed" : "available" };
+  }
+  if (first === "plugins" && second && parts.length <= 3) {
+    const tab = (pluginTabs as readonly string[]).includes(third ?? "") ? (third as PluginTab) : "overview";
+    if (third === undefined || tab === third) return { page: "plugin", slug: second, tab };
+  }
+  if (first === "health" && parts.length === 1) return { page: "health" };
+  if (first === "dead-letters" && parts.length === 1) return { page: "dead-letters" };
+  return { page: "not-found", path: url.pathname };
+}

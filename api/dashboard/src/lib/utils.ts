@@ -1,0 +1,7 @@
+/** shadcn/ui's one class merger: later Tailwind classes win over earlier ones. */
+import { type ClassValue, clsx } from "clsx";
+import { twMerge } from "tailwind-merge";
+
+export function cn(...inputs: ClassValue[]) {
+  return twMerge(clsx(inputs));
+}

@@ -1,0 +1,429 @@
+/**
+ * The operator dashboard end to end: the platform under `wrangler dev` (the admin-cli tests' own
+ * helper, on a free port, in a state folder of its own), the dashboard built as `npm run dev` builds
+ * it and served by the API Worker, Debian's Chromium driven by playwright-core. Each page is saved
+ * at laptop and phone width into docs/screenshots/.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestPlatform, type TestPlatform } from "../../cli/test/platform.ts";
+import { bundlePlugin } from "../../sdk/src/build/index.ts";
+
+const repo = resolve(import.meta.dirname, "../..");
+const screenshots = join(repo, "docs/screenshots");
+const viewports = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+/** What the tests need of scripts/lib (plain JS, so typed here, and imported by URL as cli/test/platform.ts does). */
+interface DashboardLib {
+  buildDashboard(options?: { quiet?: boolean }): void;
+}
+interface WranglerLib {
+  wranglerSync(args: string[], options?: Record<string, unknown>): string;
+}
+
+let platform: TestPlatform;
+let browser: Browser;
+let viewerToken: string;
+const timings: Record<string, number> = {};
+
+async function timed<T>(name: string, run: () => Promise<T> | T): Promise<T> {
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    timings[name] = Math.round(performance.now() - started);
+  }
+}
+
+/** The admin or commerce API, straight, as the owner: for setting a scene, never for what is under test. */
+async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token = platform.token,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${platform.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/**
+ * Polls until `check` returns a value. cli/test/operations.ts has the same helper, but importing it
+ * pulls in its `inject("platform")` typing, which only the CLI's own tsconfig declares.
+ */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`still not there after ${timeoutMs} ms`);
+}
+
+/** A viewer token of the demo tenant, written into the platform's local D1 (the admin API issues no tokens). */
+function givenViewerToken(): string {
+  const token = `dcp_${randomBytes(24).toString("base64url")}`;
+  const hash = createHash("sha256").update(token).digest("hex");
+  const sql = `INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, scopes) VALUES ('tok_viewer_${randomBytes(4).toString("hex")}', 'tenant_demo', 'dashboard-viewer', 'viewer', '${hash}', '[]');`;
+  wrangler.wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", platform.persistTo, "--command", sql]);
+  return token;
+}
+
+let wrangler: WranglerLib;
+
+/**
+ * Saves the page at laptop and phone width, then returns to laptop width; toasts are left out, they
+ * would cover the page. `reload` loads the page afresh at each width, as a phone would open it: Recharts
+ * keeps its bar widths from the width it first drew at. A dialog is shot as the window shows it
+ * (`fullPage: false`): its overlay covers the window, not the whole page.
+ */
+async function shoot(page: Page, name: string, options: { reload?: boolean; fullPage?: boolean } = {}): Promise<void> {
+  const hideToasts = "[data-sonner-toaster] { display: none !important; }";
+  let style = await page.addStyleTag({ content: hideToasts });
+  for (const [width, size] of Object.entries(viewports)) {
+    await page.setViewportSize(size);
+    if (options.reload) {
+      await page.reload({ waitUntil: "networkidle" });
+      style = await page.addStyleTag({ content: hideToasts });
+    }
+    // let a responsive chart or a wrapped layout settle at the new width
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: join(screenshots, `${name}-${width}.png`), fullPage: options.fullPage ?? true });
+  }
+  await style.evaluate((element) => element.remove());
+  await page.setViewportSize(viewports.laptop);
+  if (options.reload) await page.reload({ waitUntil: "networkidle" });
+}
+
+async function signIn(context: BrowserContext, token: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${platform.url}/`);
+  await page.getByLabel("Tenant token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const refused = page.getByTestId("error-message");
+  await Promise.race([
+    page.getByRole("heading", { name: "Plugins", exact: true }).waitFor(),
+    refused.waitFor().then(async () => {
+      throw new Error(`sign-in refused: ${await refused.textContent()}`);
+    }),
+  ]);
+  return page;
+}
+
+async function chooseOption(page: Page, label: string, option: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+}
+
+beforeAll(async () => {
+  const dashboardLib = (await import(new URL("../../scripts/lib/dashboard.mjs", import.meta.url).href)) as DashboardLib;
+  wrangler = (await import(new URL("../../scripts/lib/wrangler.mjs", import.meta.url).href)) as WranglerLib;
+  await timed("dashboard build", () => dashboardLib.buildDashboard({ quiet: true }));
+  platform = await timed("platform start", () => startTestPlatform());
+  viewerToken = givenViewerToken();
+  const viewer = await api<{ role?: string }>("GET", "/api/admin/whoami", undefined, viewerToken);
+  if (viewer.body.role !== "viewer") throw new Error(`the viewer token does not work: ${JSON.stringify(viewer.body)}`);
+  // the recorder fixture: its `mode` setting makes it fail at will, so a dead letter can be made on purpose
+  const recorder = await bundlePlugin(join(repo, "test/fixtures/plugins/recorder"));
+  const published = await api("POST", "/api/admin/plugins", { manifest: recorder.manifest, code: recorder.code });
+  if (published.status >= 300) throw new Error(`publishing the recorder: ${JSON.stringify(published.body)}`);
+  mkdirSync(screenshots, { recursive: true });
+  browser = await timed("chromium launch", () =>
+    chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }),
+  );
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+  console.log(`dashboard e2e timings (ms): ${JSON.stringify(timings)}`);
+});
+
+describe("the operator dashboard", () => {
+  let owner: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    owner = await browser.newContext({ viewport: viewports.laptop });
+  });
+  afterAll(async () => {
+    await owner?.close();
+  });
+
+  it("serves the API beside the dashboard: API paths reach the Worker, the dashboard's own paths get index.html", async () => {
+    const apiPath = await fetch(`${platform.url}/api/admin/whoami`);
+    expect(apiPath.status).toBe(401);
+    expect(apiPath.headers.get("content-type")).toContain("application/json");
+    expect((await fetch(`${platform.url}/healthz`)).headers.get("content-type")).toContain("application/json");
+    const deepLink = await fetch(`${platform.url}/plugins/stripe-gateway/settings`);
+    expect(deepLink.status).toBe(200);
+    expect(await deepLink.text()).toContain('<div id="root">');
+  });
+
+  it("refuses a wrong token with the API's message, then signs in keeping the token out of the URL", async () => {
+    page = await owner.newPage();
+    await timed("first page load", () => page.goto(`${platform.url}/plugins`));
+    await page.getByRole("heading", { name: "Sign in to the commerce admin" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    await page.getByLabel("Tenant token").fill("dcp_not_a_real_token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const refusal = await page.getByTestId("error-message").textContent();
+    expect(refusal).toMatch(/UNAUTHENTICATED/);
+    await shoot(page, "sign-in");
+
+    // by keyboard: the form submits on Enter
+    await page.getByLabel("Tenant token").fill(platform.token);
+    await page.getByLabel("Tenant token").press("Enter");
+    await page.getByRole("heading", { name: "Plugins", exact: true }).waitFor();
+    expect(page.url()).not.toContain(platform.token);
+    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toContain(platform.token);
+    expect(await page.getByTestId("role").textContent()).toBe("owner");
+  });
+
+  it("lists the catalogue, filtered by category and by search", async () => {
+    const cards = page.getByRole("list", { name: "available plugins" }).getByRole("listitem");
+    await cards.first().waitFor();
+    expect(await cards.count()).toBeGreaterThanOrEqual(5);
+    await shoot(page, "catalogue");
+    await chooseOption(page, "Category", "payment");
+    await expect.poll(() => cards.allTextContents()).toEqual([expect.stringContaining("stripe-gateway")]);
+    await chooseOption(page, "Category", "All categories");
+    await page.getByLabel("Search").fill("audit trail");
+    await expect.poll(() => cards.allTextContents()).toEqual([expect.stringContaining("audit-log")]);
+    await page.getByLabel("Search").fill("no such plugin anywhere");
+    await page.getByText("No plugin matches").waitFor();
+    await page.getByRole("tab", { name: "Installed" }).click();
+    await page.getByLabel("Search").fill("");
+    await page.getByText("No plugin installed yet").waitFor();
+  });
+
+  it("installs stripe-gateway with core-utils after showing the plan and the permissions granted", async () => {
+    await page.goto(`${platform.url}/plugins/stripe-gateway`);
+    await page.getByText("Permissions it asks for").waitFor();
+    await shoot(page, "plugin-overview");
+    await page.getByRole("button", { name: "Install", exact: true }).click();
+    const plan = page.getByTestId("plan");
+    await plan.waitFor();
+    const rows = await plan.getByRole("row").allTextContents();
+    expect(rows.slice(1)).toEqual([
+      expect.stringMatching(/core-utils.*dependency/),
+      expect.stringMatching(/stripe-gateway.*requested.*api\.stripe\.com/),
+    ]);
+    await shoot(page, "install-plan", { fullPage: false });
+    // nothing changed yet: the plan is a dry run; Escape closes it, focus back on the button that opened it
+    expect(
+      (await api<{ installation: unknown }>("GET", "/api/admin/plugins/stripe-gateway")).body.installation,
+    ).toBeNull();
+    await page.keyboard.press("Escape");
+    await plan.waitFor({ state: "detached" });
+    expect(await page.locator("button:focus").textContent()).toBe("Install");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Confirm install" }).waitFor();
+    await page.getByRole("button", { name: "Confirm install" }).click();
+    await page.getByRole("button", { name: "Activate" }).waitFor();
+    const installed = await api<{ plugins: { slug: string }[] }>("GET", "/api/admin/plugins/installed");
+    expect(installed.body.plugins.map((p) => p.slug).sort()).toEqual(["core-utils", "stripe-gateway"]);
+  });
+
+  it("configures it: an invalid value is refused in the form, a secret is masked after saving", async () => {
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await page.getByRole("button", { name: "Save settings" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/plugins/stripe-gateway/settings");
+    const apiBase = page.locator('[data-setting="api_base"]');
+    await apiBase.getByRole("textbox").fill("not a url");
+    expect(await apiBase.getByRole("alert").textContent()).toMatch(/URL/i);
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.waitForTimeout(300);
+    // refused before any request: the stored configuration is untouched
+    const before = await api<{ config: Record<string, unknown> }>("GET", "/api/admin/plugins/stripe-gateway/config");
+    expect(before.body.config.api_base).toBe("https://api.stripe.com");
+    await shoot(page, "settings-invalid");
+
+    await apiBase.getByRole("textbox").fill("https://api.stripe.com");
+    await page.locator('[data-setting="secret_key"] input').fill("sk_test_dashboard_123");
+    await page.locator('[data-setting="webhook_secret"] input').fill("whsec_dashboard_123");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Settings saved").waitFor();
+    await expect.poll(() => page.locator('[data-setting="secret_key"] input').inputValue()).toBe("********");
+    expect(await page.content()).not.toContain("sk_test_dashboard_123");
+    const stored = await api<{ config: Record<string, unknown>; missing_required: string[] }>(
+      "GET",
+      "/api/admin/plugins/stripe-gateway/config",
+    );
+    expect(stored.body).toMatchObject({ config: { secret_key: "********" }, missing_required: [] });
+    await shoot(page, "settings");
+
+    // untouched, the masked secret is sent back as the mask, and the API keeps the stored value
+    await chooseOption(page, "Capture", "manual");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await api<{ config: Record<string, unknown> }>("GET", "/api/admin/plugins/stripe-gateway/config")).body
+            .config,
+      )
+      .toMatchObject({ capture: "manual", secret_key: "********", webhook_secret: "********" });
+  });
+
+  it("activates it with its dependency, the order shown first, and draws its dependency graph", async () => {
+    await page.getByRole("tab", { name: "Overview" }).click();
+    await page.getByRole("button", { name: "Activate" }).click();
+    const plan = page.getByTestId("plan");
+    await plan.waitFor();
+    expect(await plan.getByRole("listitem").allTextContents()).toEqual(["core-utils", "stripe-gateway"]);
+    await page.getByRole("button", { name: "Confirm activate" }).click();
+    await page.getByRole("button", { name: "Deactivate" }).waitFor();
+    const states = await api<{ plugins: { slug: string; state: string }[] }>("GET", "/api/admin/plugins/installed");
+    expect(states.body.plugins.map((p) => p.state)).toEqual(["active", "active"]);
+
+    await page.getByRole("tab", { name: "Dependencies" }).click();
+    const graph = page.getByRole("img", { name: /Dependency graph of stripe-gateway/ });
+    await graph.waitFor();
+    expect(await graph.getAttribute("aria-label")).toContain("stripe-gateway depends on core-utils ^1.3.0");
+    await shoot(page, "dependencies");
+  });
+
+  it("shows its health: status, checks and call statistics", async () => {
+    await page.getByRole("tab", { name: "Health" }).click();
+    await page.getByTestId("health-status").waitFor();
+    expect(await page.getByTestId("health-status").textContent()).toBe("healthy");
+    await page.getByText("dependency:core-utils").waitFor();
+    await page.locator('[data-stat="p95 latency"]').waitFor();
+    await shoot(page, "plugin-health", { reload: true });
+  });
+
+  it("shows a dead letter with its error, and replays it once the plugin is fixed", async () => {
+    // the recorder, set to give up: its next delivery is dead-lettered at once (failPermanently)
+    await api("POST", "/api/admin/plugins/recorder/install", { config: { mode: "give-up" } });
+    await api("POST", "/api/admin/plugins/recorder/activate");
+    const product = await api("POST", "/api/commerce/products", {
+      title: "Dashboard mug",
+      price: 1250,
+      currency: "USD",
+    });
+    expect(product.status).toBe(201);
+    await eventually(async () => {
+      const { body } = await api<{ dead_letters: { hook: string }[] }>(
+        "GET",
+        "/api/admin/dead-letters?plugin=recorder",
+      );
+      return body.dead_letters.some((d) => d.hook === "after_product_create") ? true : undefined;
+    });
+
+    await page.getByRole("link", { name: "Dead letters" }).click();
+    const row = page.locator("tr", { hasText: "after_product_create" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("recorder is configured to give up");
+    await shoot(page, "dead-letters");
+
+    // the health page shows the failures next to the healthy plugins
+    await page.getByRole("link", { name: "Health", exact: true }).click();
+    const recorderRow = page.locator('tr[data-plugin="recorder"]');
+    await recorderRow.waitFor();
+    await page.locator(".recharts-bar-rectangle").first().waitFor();
+    await shoot(page, "health", { reload: true });
+
+    // purge one: the recorder's own plugin_installed letter, after a confirmation
+    await page.getByRole("link", { name: "Dead letters" }).click();
+    const installedLetter = page.locator("tr", { hasText: "plugin_installed" });
+    await installedLetter.getByRole("button", { name: /^Purge/ }).click();
+    await page.getByRole("button", { name: "Confirm purge" }).click();
+    await page.getByText("Purged 1").waitFor();
+    await installedLetter.waitFor({ state: "detached" });
+
+    // fix it in the settings form, then replay every letter of the recorder from the dead-letters page
+    await page.goto(`${platform.url}/plugins/recorder/settings`);
+    await chooseOption(page, "Mode", "ok");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Settings saved").waitFor();
+    await page.getByRole("link", { name: "Dead letters" }).click();
+    await chooseOption(page, "Plugin", "recorder");
+    await page.getByRole("button", { name: "Replay all of recorder" }).click();
+    await page.getByText(/^Replayed [1-9]/).waitFor();
+    await page.getByText("No dead letters").waitFor();
+    const replayed = await api<{ dead_letters: { replayed_at: string | null }[] }>(
+      "GET",
+      "/api/admin/dead-letters?plugin=recorder&all=true",
+    );
+    expect(replayed.body.dead_letters.length).toBeGreaterThan(0);
+    expect(replayed.body.dead_letters.every((d) => d.replayed_at !== null)).toBe(true);
+  });
+});
+
+describe("a viewer", () => {
+  let viewer: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    // a fresh dead letter, so the viewer's dead-letters page has a row a Replay button would be on
+    await api("PUT", "/api/admin/plugins/recorder/config", { mode: "give-up" });
+    await api("POST", "/api/commerce/products", { title: "Viewer mug", price: 900, currency: "USD" });
+    await eventually(async () => {
+      const { body } = await api<{ dead_letters: unknown[] }>("GET", "/api/admin/dead-letters?plugin=recorder");
+      return body.dead_letters.length > 0 ? true : undefined;
+    });
+    viewer = await browser.newContext({ viewport: viewports.laptop });
+    page = await signIn(viewer, viewerToken);
+  });
+  afterAll(async () => {
+    await viewer?.close();
+  });
+
+  const changeControls = /^(Install|Activate|Deactivate|Uninstall|Save settings|Replay.*|Purge.*|Confirm.*)$/;
+
+  it("finds no control that changes state, on any page", async () => {
+    expect(await page.getByTestId("role").textContent()).toBe("viewer");
+    for (const path of [
+      "/plugins",
+      "/plugins/stripe-gateway",
+      "/plugins/stripe-gateway/settings",
+      "/plugins/recorder",
+      "/plugins/audit-log",
+      "/dead-letters",
+      "/health",
+    ]) {
+      await page.goto(`${platform.url}${path}`);
+      await page.getByRole("main").last().waitFor();
+      await page.waitForLoadState("networkidle");
+      const buttons = await page.getByRole("button").allTextContents();
+      expect(
+        buttons.filter((b) => changeControls.test(b.trim())),
+        path,
+      ).toEqual([]);
+      expect(await page.locator("form[aria-label=Settings]").count(), path).toBe(0);
+      if (path === "/dead-letters") await page.locator("tr", { hasText: "after_product_create" }).first().waitFor();
+    }
+    await page.goto(`${platform.url}/plugins/stripe-gateway/settings`);
+    await page.getByText("Read only: your role is viewer.").waitFor();
+    expect(await page.content()).not.toContain("sk_test_dashboard_123");
+    await shoot(page, "viewer-settings");
+  });
+
+  it("signs out: the token leaves the session and the sign-in page returns", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to the commerce admin" }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.goto(`${platform.url}/dead-letters`);
+    await page.getByRole("heading", { name: "Sign in to the commerce admin" }).waitFor();
+  });
+
+  it("is refused by the API anyway when it tries a change", async () => {
+    const refused = await api("POST", "/api/admin/plugins/stripe-gateway/deactivate", undefined, viewerToken);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: "FORBIDDEN" } });
+  });
+});
