@@ -297,12 +297,15 @@ describe("the operator dashboard", () => {
     await shoot(page, "dependencies");
   });
 
-  it("shows its health: status, checks and call statistics", async () => {
+  it("shows its health: status, checks, call statistics and its calls over time", async () => {
     await page.getByRole("tab", { name: "Health" }).click();
     await page.getByTestId("health-status").waitFor();
     expect(await page.getByTestId("health-status").textContent()).toBe("healthy");
     await page.getByText("dependency:core-utils").waitFor();
     await page.locator('[data-stat="p95 latency"]').waitFor();
+    // hour by hour: this hour's calls (install, activate) drawn from the history endpoint
+    await page.getByTestId("health-history").waitFor();
+    await page.locator('[aria-label="Latency p50 and p95 over time"]').waitFor();
     await shoot(page, "plugin-health", { reload: true });
   });
 

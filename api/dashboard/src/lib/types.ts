@@ -108,6 +108,26 @@ export interface CallStats {
   connections: number;
 }
 
+/** GET /api/admin/plugins/:slug/health/history: one bucket of the plugin's calls. */
+export interface HistoryPoint {
+  at: string;
+  calls: number;
+  errors: number;
+  timeouts: number;
+  limits: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  connections: number;
+  denied_egress: number;
+}
+
+export interface CallHistory {
+  bucket: "minute" | "hour" | "day";
+  from: string;
+  to: string;
+  points: HistoryPoint[];
+}
+
 export type HealthStatus = "healthy" | "degraded" | "unhealthy" | "inactive" | "not_installed";
 
 export interface PluginHealth {

@@ -1,17 +1,27 @@
 /** One plugin's health: status, checks (dependencies, configuration, its own connection check), last error, calls. */
 import { CheckCircle2Icon, XCircleIcon } from "lucide-react";
-import { LatencyChart, OutcomeChart, StatGrid } from "@/components/health-stats";
+import {
+  CallsOverTimeChart,
+  LatencyChart,
+  LatencyOverTimeChart,
+  OutcomeChart,
+  StatGrid,
+} from "@/components/health-stats";
 import { WhenLoaded } from "@/components/page-state";
 import { HealthBadge } from "@/components/state-badge";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { adminApi } from "@/lib/api";
-import type { PluginHealth } from "@/lib/types";
+import type { CallHistory, PluginHealth } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
 export function PluginHealthTab({ slug }: { slug: string }) {
   const loaded = useApi(() => adminApi<PluginHealth>(`/plugins/${encodeURIComponent(slug)}/health`), [slug]);
+  const history = useApi(
+    () => adminApi<CallHistory>(`/plugins/${encodeURIComponent(slug)}/health/history?bucket=hour&buckets=24`),
+    [slug],
+  );
   return (
     <WhenLoaded loaded={loaded} label="Loading health">
       {(health) => (
@@ -21,7 +31,15 @@ export function PluginHealthTab({ slug }: { slug: string }) {
             <span data-testid="health-status">
               <HealthBadge status={health.status} />
             </span>
-            <Button variant="outline" size="sm" className="ml-auto" onClick={loaded.reload}>
+            <Button
+              variant="outline"
+              size="sm"
+              className="ml-auto"
+              onClick={() => {
+                loaded.reload();
+                history.reload();
+              }}
+            >
               Refresh
             </Button>
           </div>
@@ -72,6 +90,24 @@ export function PluginHealthTab({ slug }: { slug: string }) {
                   <LatencyChart rows={[{ slug, stats: health.calls }]} />
                 </div>
               )}
+              <WhenLoaded loaded={history} label="Loading the calls over time">
+                {(h) =>
+                  h.points.some((p) => p.calls > 0 || p.denied_egress > 0) ? (
+                    <div className="grid min-w-0 gap-4 md:grid-cols-2" data-testid="health-history">
+                      <section className="min-w-0">
+                        <h3 className="text-muted-foreground mb-2 text-sm font-medium">Calls, hour by hour (24 h)</h3>
+                        <CallsOverTimeChart history={h} />
+                      </section>
+                      <section className="min-w-0">
+                        <h3 className="text-muted-foreground mb-2 text-sm font-medium">Latency, hour by hour (24 h)</h3>
+                        <LatencyOverTimeChart history={h} />
+                      </section>
+                    </div>
+                  ) : (
+                    <p className="text-muted-foreground text-sm">No calls in the last 24 hours.</p>
+                  )
+                }
+              </WhenLoaded>
               {health.calls.last_error && (
                 <p className="text-sm">
                   <span className="text-muted-foreground">Last failed call:</span> {health.calls.last_error.code}{" "}
