@@ -108,6 +108,17 @@ export {
 export type { ManifestResult } from "./parse.ts";
 export { parseManifest, safeParseManifest } from "./parse.ts";
 export { findRoute, matchRoute, routeParams } from "./routes.ts";
+export {
+  ownEndpointHref,
+  parseUiTree,
+  UI_LIMITS,
+  type UiComponentName,
+  type UiIssue,
+  type UiNode,
+  UiTreeError,
+  uiComponentNames,
+  uiComponentProps,
+} from "./ui/tree.ts";
 // Store sessions opened by auth plugins (the sessions capability)
 export type {
   PluginSessions,
