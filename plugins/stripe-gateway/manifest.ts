@@ -24,7 +24,7 @@ export const manifest = createPaymentPlugin("Stripe Gateway", "stripe-gateway")
   .apiEndpoint("GET", "/revenue", "src/api/revenue.ts")
   .widget({
     id: "stripe-revenue",
-    component: "src/admin/RevenueWidget.ts",
+    component: "src/admin/RevenueWidget.tsx",
     dashboard: "analytics",
     title: "Stripe revenue",
   })

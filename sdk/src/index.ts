@@ -108,17 +108,6 @@ export {
 export type { ManifestResult } from "./parse.ts";
 export { parseManifest, safeParseManifest } from "./parse.ts";
 export { findRoute, matchRoute, routeParams } from "./routes.ts";
-export {
-  ownEndpointHref,
-  parseUiTree,
-  UI_LIMITS,
-  type UiComponentName,
-  type UiIssue,
-  type UiNode,
-  UiTreeError,
-  uiComponentNames,
-  uiComponentProps,
-} from "./ui/tree.ts";
 // Store sessions opened by auth plugins (the sessions capability)
 export type {
   PluginSessions,
@@ -214,6 +203,19 @@ export {
   paymentUpdateSchema,
   pluginFailureSchema,
 } from "./types.ts";
+// Plugin UI modules (widgets, settings components): what they receive
+export { UI_VALUES_LIMIT, type UiInput, type UiModule, uiInputSchema, uiValuesSchema } from "./ui/module.ts";
+export {
+  ownEndpointHref,
+  parseUiTree,
+  UI_LIMITS,
+  type UiComponentName,
+  type UiIssue,
+  type UiNode,
+  UiTreeError,
+  uiComponentNames,
+  uiComponentProps,
+} from "./ui/tree.ts";
 // Inbound webhooks through the queue
 export type { WebhookEvent, WebhookVerdict, WebhookVerifier } from "./webhooks.ts";
 export { refuseWebhook, WebhookRefusal, webhookEventSchema } from "./webhooks.ts";

@@ -184,6 +184,9 @@ describe("API description", () => {
         "GET /api/admin/plugins/{slug}/health/history",
         "GET /api/admin/plugins/graph/dependencies",
         "POST /api/admin/plugins",
+        // plugin UI (api/src/admin/ui.ts)
+        "GET /api/admin/plugins/{slug}/settings-component",
+        "POST /api/admin/plugins/{slug}/widgets/{id}/actions/{action}",
       ].sort(),
     );
     // the pipeline's, the webhooks' and the commerce API's routes are described too

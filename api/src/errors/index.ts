@@ -70,6 +70,12 @@ const statusByCode = {
   WEBHOOK_ENDPOINT_DISABLED: 409,
   // inbound webhooks (api/src/plugin-api): the plugin's verify step refused the request
   WEBHOOK_REFUSED: 400,
+  // plugin UI (api/src/admin/ui*.ts): widgets, settings components and their actions
+  WIDGET_NOT_FOUND: 404,
+  UNKNOWN_ACTION: 422,
+  WIDGET_FAILED: 502,
+  WIDGET_TIMEOUT: 504,
+  WIDGET_INVALID: 502,
   INTERNAL: 500,
 } as const;
 

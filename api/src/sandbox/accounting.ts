@@ -5,8 +5,9 @@ import { z } from "zod";
  * `service`: a dependent's call of one of the plugin's services, recorded against the plugin that serves it.
  * `socket`: one TCP connection the plugin opened (carried or refused), for its whole life; counted as a
  * connection, not a call, so a long SMTP session does not skew the calls' latency.
+ * `widget`: a widget or settings component drawn, or one of its actions, in the plugin's isolate.
  */
-export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle" | "method" | "service" | "socket";
+export type CallKind = "hook" | "endpoint" | "webhook" | "lifecycle" | "method" | "service" | "socket" | "widget";
 export type CallOutcome = "ok" | "error" | "timeout" | "limit";
 
 export interface CallRecord {

@@ -4,6 +4,7 @@
  * payment request, the whole state machine, and Stripe's webhooks in any order, settling each payment
  * once. One file, run in order: the counterpart's webhook settings and faults are shared.
  */
+import { parseUiTree, type UiNode } from "@digital-commerce/plugin-sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually } from "../../../test/helpers.ts";
 import { STRIPE_PEER } from "../../../test/peers/ports.ts";
@@ -374,4 +375,89 @@ describe("Stripe's webhooks", () => {
     await eventually(async () => ((await getPayment(store, res.body.id)).status === "captured" ? true : undefined));
     expect(await firedFor(store.tenant.id, "after_payment_success", res.body.id)).toBe(1);
   }, 90_000);
+});
+
+type UiElement = Exclude<UiNode, string | number>;
+/** Every node of `type` in a tree, depth first. */
+const nodesOf = (node: UiNode, type: string): UiElement[] =>
+  typeof node !== "object"
+    ? []
+    : [...(node.type === type ? [node] : []), ...node.children.flatMap((c) => nodesOf(c, type))];
+
+describe("the stripe-revenue widget", () => {
+  it("draws net, refunded and payments per currency from the plugin's ledger, as GET /revenue counts them", async () => {
+    const store = await givenStripeStore();
+    const usd = await store.pay({ amount: 4_200, currency: "USD", method: "pm_card_visa" });
+    const eur = await store.pay({ amount: 1_000, currency: "EUR", method: "pm_card_visa" });
+    expect([usd.body.status, eur.body.status]).toEqual(["captured", "captured"]);
+    const refund = await store.shop(
+      "POST",
+      `/api/commerce/payments/${usd.body.id}/refund`,
+      { amount: 1_200 },
+      {
+        "idempotency-key": crypto.randomUUID(),
+      },
+    );
+    expect(refund.status, JSON.stringify(refund.body)).toBe(200);
+
+    const tree = await eventually(async () => {
+      const res = await store.as("viewer")<{ widgets: { id: string; tree?: UiNode; error?: unknown }[] }>(
+        "GET",
+        "/api/admin/dashboards/analytics",
+      );
+      expect(res.status).toBe(200);
+      const widget = res.body.widgets.find((w) => w.id === "stripe-revenue");
+      expect(widget?.error).toBeUndefined();
+      const cards = nodesOf(widget?.tree ?? "", "Card");
+      const refunded = nodesOf(cards[1] ?? "", "Stat").find((s) => s.props.label === "Refunded");
+      return cards.length === 2 && refunded?.props.value === 1_200 ? widget?.tree : undefined;
+    });
+    expect(parseUiTree(tree, { slug: "stripe-gateway" })).toEqual(tree);
+    const figures = (card: UiElement) =>
+      Object.fromEntries(nodesOf(card, "Stat").map((s) => [s.props.label, [s.props.value, s.props.format ?? null]]));
+    const [eurCard, usdCard] = nodesOf(tree as UiNode, "Card");
+    expect(eurCard?.props.title).toBe("EUR, last 30 days");
+    expect(figures(eurCard as UiElement)).toEqual({
+      Net: [1_000, { style: "money", currency: "EUR" }],
+      Refunded: [0, { style: "money", currency: "EUR" }],
+      Payments: [1, null],
+    });
+    expect(figures(usdCard as UiElement)).toEqual({
+      Net: [3_000, { style: "money", currency: "USD" }],
+      Refunded: [1_200, { style: "money", currency: "USD" }],
+      Payments: [1, null],
+    });
+    // the same figures GET /revenue answers
+    const revenue = await store.api<{ revenue: { currency: string; net: number }[] }>(
+      "GET",
+      "/api/plugins/stripe-gateway/revenue?days=30",
+    );
+    expect(revenue.body.revenue.map((r) => [r.currency, r.net]).sort()).toEqual([
+      ["EUR", 1_000],
+      ["USD", 3_000],
+    ]);
+    expect(nodesOf(usdCard as UiElement, "BarChart")[0]?.props.data).toEqual([
+      { day: new Date().toISOString().slice(0, 10), net: 3_000, refunded: 1_200 },
+    ]);
+  });
+
+  it("shows another period when the operator picks it, and refuses one its form does not offer", async () => {
+    const store = await givenStripeStore();
+    const period = (values: unknown) =>
+      store.api<{ tree: UiNode; error?: { code: string } }>(
+        "POST",
+        "/api/admin/plugins/stripe-gateway/widgets/stripe-revenue/actions/period",
+        { values },
+      );
+    const seven = await period({ days: "7" });
+    expect(seven.status, JSON.stringify(seven.body)).toBe(200);
+    expect(nodesOf(seven.body.tree, "Select")[0]?.props.value).toBe("7");
+    expect(nodesOf(seven.body.tree, "Link")[0]?.props.href).toBe("/api/plugins/stripe-gateway/revenue?days=7");
+    expect(nodesOf(seven.body.tree, "Text")[0]?.children.join("")).toBe(
+      "No captured Stripe payments in the last 7 days.",
+    );
+    const other = await period({ days: "7", admin: true });
+    expect(other.status).toBe(422);
+    expect(other.body.error?.code).toBe("UNKNOWN_ACTION");
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Bundles a plugin folder into one ES module for a Dynamic Worker: the handler
- * modules its manifest names, its optional lifecycle callbacks (lifecycle.ts),
+ * modules and UI modules (widgets, settings component; TSX) its manifest names, its optional lifecycle callbacks (lifecycle.ts),
  * its optional category methods and services (plugin.ts's default export and
  * its named export `services`), and the SDK's isolate entrypoint,
  * with the validated manifest and its category's method names inlined as JSON
@@ -44,6 +44,9 @@ export const ISOLATE_BUILD = {
   conditions: ["workerd", "worker", "browser"],
   mainFields: ["module", "main"],
   external: ["cloudflare:*", "node:*"],
+  // widgets and settings components are TSX rendering to the SDK's UI tree (sdk/src/ui/jsx-runtime.ts)
+  jsx: "automatic",
+  jsxImportSource: "@digital-commerce/plugin-sdk",
 } as const satisfies Parameters<typeof build>[0];
 
 const runtimeEntry = resolve(import.meta.dirname, "../runtime/index.ts");
@@ -89,6 +92,16 @@ export function handlerPaths(manifest: PluginManifest): string[] {
     ...manifest.hooks.map((h) => h.handler),
     ...manifest.api_endpoints.map((e) => e.handler),
     ...manifest.webhooks.flatMap((w) => [w.handler, w.verify].filter((p): p is string => p !== undefined)),
+  ];
+  return [...new Set(paths)].sort();
+}
+
+/** Every UI module the manifest names: the settings component and each widget's component. */
+export function uiModulePaths(manifest: PluginManifest): string[] {
+  const ui = manifest.admin_ui;
+  const paths = [
+    ...(ui?.settings_component ? [ui.settings_component] : []),
+    ...(ui?.widgets ?? []).map((w) => w.component),
   ];
   return [...new Set(paths)].sort();
 }
@@ -151,11 +164,15 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
   const root = resolve(dir);
   const manifest = await loadManifest(root);
   const paths = handlerPaths(manifest);
-  const missing = paths.filter((p) => !existsSync(join(root, p)));
+  const uiPaths = uiModulePaths(manifest);
+  const missing = [...paths, ...uiPaths].filter((p) => !existsSync(join(root, p)));
   if (missing.length > 0) {
     throw new BundleError(
       root,
-      missing.map((file) => ({ file, message: "is named as a handler in the manifest but does not exist" })),
+      missing.map((file) => ({
+        file,
+        message: `is named as ${paths.includes(file) ? "a handler" : "a UI component"} in the manifest but does not exist`,
+      })),
     );
   }
   const hasLifecycle = existsSync(join(root, "lifecycle.ts"));
@@ -164,15 +181,17 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
     `import { definePluginWorker } from ${JSON.stringify(runtimeEntry)};`,
     // default imports: esbuild refuses a handler module without a default export
     ...paths.map((p, i) => `import h${i} from ${JSON.stringify(`./${p}`)};`),
+    ...uiPaths.map((p, i) => `import u${i} from ${JSON.stringify(`./${p}`)};`),
     hasLifecycle ? `import * as lifecycle from "./lifecycle.ts";` : "const lifecycle = {};",
     // a namespace import: plugin.ts holds the category's methods (default), its services (`services`), or both
     hasPlugin ? `import * as pluginModule from "./plugin.ts";` : "const pluginModule = {};",
     `const manifest = ${JSON.stringify(manifest)};`,
     `const methods = ${JSON.stringify(categoryMethods[manifest.category])};`,
     `const handlers = { ${paths.map((p, i) => `${JSON.stringify(p)}: h${i}`).join(", ")} };`,
+    `const ui = { ${uiPaths.map((p, i) => `${JSON.stringify(p)}: u${i}`).join(", ")} };`,
     "const plugin = pluginModule.default;",
     "const services = pluginModule.services;",
-    "export default definePluginWorker({ manifest, handlers, lifecycle, plugin, services, methods });",
+    "export default definePluginWorker({ manifest, handlers, ui, lifecycle, plugin, services, methods });",
   ].join("\n");
   let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>;
   try {

@@ -11,7 +11,7 @@ import { type PluginCategory, type PluginManifest, pluginCategory } from "../man
 import { safeParseManifest } from "../parse.ts";
 import { BundleError, bundlePlugin, evaluateManifest, type PluginBundle } from "./bundle.ts";
 import { type HandlerModule, inspectModules } from "./inspect.ts";
-import { error, esbuildProblems, type PluginProblem, warning } from "./problems.ts";
+import { error, esbuildProblems, type PluginProblem } from "./problems.ts";
 
 export interface PluginCheck {
   /** The validated manifest, or null when it does not validate. */
@@ -95,7 +95,7 @@ function handlerRefs(declared: unknown): HandlerRef[] {
   return refs;
 }
 
-/** Admin UI components are not bundled, but a missing one is a broken settings page or widget. */
+/** The admin UI modules (settings component, widgets): bundled and run in the isolate like handlers. */
 function componentRefs(declared: unknown): { file: string; path: string }[] {
   const ui = (declared as { admin_ui?: { settings_component?: unknown; widgets?: unknown } } | null)?.admin_ui;
   const refs: { file: string; path: string }[] = [];
@@ -137,8 +137,12 @@ export async function checkPlugin(dir: string): Promise<PluginCheck> {
     }
   }
   for (const ref of componentRefs(read.declared)) {
-    if (!inside(root, ref.file) || !existsSync(join(root, ref.file))) {
-      problems.push(warning("manifest.ts", `${ref.file} does not exist in the plugin folder`, ref.path));
+    if (!inside(root, ref.file)) {
+      problems.push(error("manifest.ts", `${ref.file} is outside the plugin folder; name a file inside it`, ref.path));
+    } else if (!existsSync(join(root, ref.file))) {
+      problems.push(error("manifest.ts", `${ref.file} does not exist`, ref.path));
+    } else if (!handlers.some((h) => h.file === ref.file)) {
+      handlers.push({ file: ref.file, role: "ui" });
     }
   }
 

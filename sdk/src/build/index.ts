@@ -6,6 +6,7 @@ export {
   handlerPaths,
   loadManifest,
   type PluginBundle,
+  uiModulePaths,
 } from "./bundle.ts";
 export { checkPlugin, type PluginCheck } from "./check.ts";
 export {

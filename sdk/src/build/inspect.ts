@@ -1,7 +1,7 @@
 /**
  * Loads a plugin's modules in Node and checks what they export against what the platform will
  * call: each handler module's default export is a function taking (context, data) or
- * (context, request); plugin.ts's default export holds only its category's methods and the
+ * (context, request), each widget or settings component's a function (context, input); plugin.ts's default export holds only its category's methods and the
  * lifecycle callbacks, and its `services` export only functions (context, ...args) under names
  * a dependent can call; lifecycle.ts exports only lifecycle callbacks, none also in plugin.ts.
  * Bundled like `bundlePlugin` bundles them, so what loads here is what the isolate runs.
@@ -14,10 +14,10 @@ import { categoryMethods } from "../types.ts";
 import { ISOLATE_BUILD } from "./bundle.ts";
 import { error, esbuildProblems, type PluginProblem, warning } from "./problems.ts";
 
-/** A module the manifest names, and what calls it: a hook handler, an endpoint or a webhook. */
+/** A module the manifest names, and what calls it: a hook handler, an endpoint, a webhook or the dashboard (`ui`). */
 export interface HandlerModule {
   file: string;
-  role: "hook" | "endpoint" | "webhook";
+  role: "hook" | "endpoint" | "webhook" | "ui";
 }
 
 export interface InspectInput {
@@ -38,18 +38,26 @@ export interface Inspection {
 type Namespace = Record<string, unknown>;
 
 const describe = (value: unknown) =>
-  value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  value === null
+    ? "null"
+    : Array.isArray(value)
+      ? "an array"
+      : typeof value === "object"
+        ? "an object"
+        : `a ${typeof value}`;
 
 const argumentsOf: Record<HandlerModule["role"], string> = {
   hook: "(context, data)",
   endpoint: "(context, request)",
   webhook: "(context, request)",
+  ui: "(context, input) returning a UI tree",
 };
 
 function checkHandler(handler: HandlerModule, mod: Namespace): PluginProblem[] {
   const fn = mod.default;
   if (fn === undefined) {
-    return [error(handler.file, "has no default export; export the handler function as default")];
+    const what = handler.role === "ui" ? "the function (context, input) returning the UI tree" : "the handler function";
+    return [error(handler.file, `has no default export; export ${what} as default`)];
   }
   if (typeof fn !== "function") {
     return [error(handler.file, `is ${describe(fn)}, not a function ${argumentsOf[handler.role]}`, "default")];

@@ -5,6 +5,7 @@
  */
 import type { SessionOutcome, SignedInSession, StoreSession } from "../sessions.ts";
 import type { DeliveryInfo, MethodOutcome, Row, TenantInfo } from "../types.ts";
+import type { UiInput } from "../ui/module.ts";
 import type { WebhookVerdict } from "../webhooks.ts";
 
 /** What the platform sends with every call into a plugin isolate. */
@@ -142,6 +143,12 @@ export interface PluginWorkerApi {
    * context first and then `args`; a dependent's call through `context.plugins` arrives here.
    */
   runService(service: string, args: unknown[], invocation: Invocation): Promise<ServiceOutcome>;
+  /**
+   * Calls a widget's or the settings component's module (the path the manifest names) with the
+   * operator's action and values, and answers the UI tree it returned, as plain JSON data. The
+   * platform validates it with `parseUiTree`: nothing the isolate answers is trusted.
+   */
+  renderUi(module: string, input: UiInput, invocation: Invocation): Promise<unknown>;
 }
 
 export const lifecycleNames = ["onInstall", "onActivate", "onDeactivate", "onUninstall"] as const;

@@ -8,6 +8,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { PERMANENT_FAILURE_MARK } from "../failures.ts";
 import type { PluginManifest } from "../manifest.ts";
 import type { BasePlugin, MethodOutcome } from "../types.ts";
+import type { UiInput } from "../ui/module.ts";
 import type { WebhookEvent, WebhookVerdict } from "../webhooks.ts";
 import { buildContext } from "./context.ts";
 import { startBudget } from "./guard.ts";
@@ -27,6 +28,8 @@ export interface PluginWorkerDefinition {
   methods?: readonly string[];
   /** `plugin.ts`'s named export `services`: what the plugins depending on this one may call. */
   services?: Record<string, unknown>;
+  /** Each UI module's default export (widgets, settings component), by the path the manifest names it with. */
+  ui?: Record<string, unknown>;
 }
 
 type PluginFunction = (...args: unknown[]) => unknown;
@@ -61,6 +64,24 @@ function serviceOf(definition: PluginWorkerDefinition, service: string): PluginF
   const fn = Object.hasOwn(services, service) ? services[service] : undefined;
   // `this` is the services object, so a service may call the plugin's other services
   return typeof fn === "function" ? (fn as PluginFunction).bind(services) : null;
+}
+
+function uiModuleOf(definition: PluginWorkerDefinition, path: string): PluginFunction {
+  const ui = definition.ui ?? {};
+  const fn = Object.hasOwn(ui, path) ? ui[path] : undefined;
+  if (typeof fn !== "function")
+    throw new Error(`UI module ${path} is not in this bundle or its default export is not a function`);
+  return fn as PluginFunction;
+}
+
+/**
+ * What a UI module returned, as plain data: a fragment (a list) is drawn as a Stack of its nodes, and
+ * the JSON round trip drops what RPC would otherwise carry as stubs (functions, class instances).
+ */
+function plainTree(rendered: unknown): unknown {
+  const tree = Array.isArray(rendered) ? { type: "Stack", props: {}, children: rendered } : rendered;
+  if (tree === undefined) throw new Error("the UI module returned nothing; return a UI tree (JSX)");
+  return JSON.parse(JSON.stringify(tree)) as unknown;
 }
 
 const serviceNames = (definition: PluginWorkerDefinition) =>
@@ -181,6 +202,17 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
         }
       }
       return outcomes;
+    }
+
+    async renderUi(module: string, input: UiInput, invocation: Invocation): Promise<unknown> {
+      const fn = uiModuleOf(definition, module);
+      startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
+      const call = buildContext(this.env, definition.manifest, invocation);
+      try {
+        return plainTree(await fn(call.context, input));
+      } finally {
+        await call.settle();
+      }
     }
 
     async runService(service: string, args: unknown[], invocation: Invocation): Promise<ServiceOutcome> {
