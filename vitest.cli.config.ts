@@ -1,8 +1,11 @@
 // The CLI's tests: Node, not workerd. They run the built CLI as a subprocess, the offline commands in
 // temporary folders and the operations commands against the platform the global setup starts.
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // the dashboard's own alias (api/dashboard/vite.config.ts), for the tests that render its components in Node
+  resolve: { alias: { "@": fileURLToPath(new URL("./api/dashboard/src", import.meta.url)) } },
   test: {
     // test/dashboard: the operator dashboard in Chromium (playwright-core), against a platform of its own
     include: ["cli/test/**/*.test.ts", "test/peers/**/*.test.ts", "test/dashboard/**/*.test.ts"],

@@ -367,6 +367,147 @@ describe("the operator dashboard", () => {
   });
 });
 
+describe("plugin dashboards", () => {
+  let owner: BrowserContext;
+  let page: Page;
+  const kpis = (p: Page) => p.locator('[data-widget="analytics-dashboard/sales-kpis"]');
+  const topProducts = (p: Page) => p.locator('[data-widget="analytics-dashboard/top-products"]');
+
+  beforeAll(async () => {
+    // the analytics plugin, active, and an order of two mugs completed: its events reach the plugin through the queue
+    for (const step of ["install", "activate"]) {
+      const res = await api("POST", `/api/admin/plugins/analytics-dashboard/${step}`);
+      if (res.status >= 300) throw new Error(`${step} analytics-dashboard: ${JSON.stringify(res.body)}`);
+    }
+    const product = await api<{ id: string }>("POST", "/api/commerce/products", {
+      title: "Analytics mug",
+      price: 1250,
+      currency: "USD",
+    });
+    const order = await api<{ id: string }>("POST", "/api/commerce/orders", {
+      items: [{ product_id: product.body.id, quantity: 2 }],
+    });
+    expect(order.status).toBe(201);
+    await api("POST", `/api/commerce/orders/${order.body.id}/complete`);
+    const today = new Date().toISOString().slice(0, 10);
+    await eventually(async () => {
+      const { body } = await api<{ series?: { metric: string; total: number }[] }>(
+        "GET",
+        `/api/plugins/analytics-dashboard/metrics?from=${today}&bucket=day&metrics=orders`,
+      );
+      return body.series?.some((s) => s.metric === "orders" && s.total >= 1) ? true : undefined;
+    });
+    owner = await browser.newContext({ viewport: viewports.laptop });
+    page = await signIn(owner, platform.token);
+  });
+  afterAll(async () => {
+    await owner?.close();
+  });
+
+  it("links each widget on the plugin's overview to its dashboard, which the nav names", async () => {
+    await page.goto(`${platform.url}/plugins/analytics-dashboard`);
+    const slots = page.getByTestId("widget-slots");
+    await slots.waitFor();
+    expect(await slots.locator("[data-widget-id]").count()).toBeGreaterThanOrEqual(4);
+    await slots
+      .locator('[data-widget-id="sales-kpis"]')
+      .getByRole("link", { name: /Analytics dashboard/ })
+      .click();
+    await page.getByRole("heading", { name: "Analytics", exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/dashboards/analytics");
+    const navItem = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Analytics" });
+    expect(await navItem.getAttribute("aria-current")).toBe("page");
+  });
+
+  it("draws the analytics widgets from the plugin's trees, filled with the figures of the real order", async () => {
+    await kpis(page).locator("[data-ui-stat]").first().waitFor();
+    // the orders figure counts the order placed above; the top products list its product
+    const stats: [string | null, string | null][] = [];
+    for (const stat of await kpis(page).locator("[data-ui-stat]").all())
+      stats.push([await stat.getAttribute("data-ui-stat"), await stat.locator("[data-ui-stat-value]").textContent()]);
+    const orders = stats.find(([label]) => /^orders\b/i.test(label ?? ""));
+    expect(orders?.[1], JSON.stringify(stats)).toBe("1");
+    // by units: the two mugs of that order, ranked first
+    const byUnits = topProducts(page).locator("table").first();
+    await byUnits.getByRole("cell", { name: "Analytics mug" }).waitFor();
+    expect(await byUnits.getByRole("row").nth(1).getByRole("cell").allTextContents()).toEqual([
+      "1",
+      "Analytics mug",
+      "2",
+    ]);
+    expect(await page.getByTestId("widget-error").count()).toBe(0);
+    // drawn by the page's own components: no plugin markup, no script
+    expect(await page.locator("[data-widget] script, [data-widget] iframe").count()).toBe(0);
+    await shoot(page, "dashboard-analytics", { reload: true });
+  });
+});
+
+describe("a plugin's misbehaving widgets", () => {
+  let owner: BrowserContext;
+  let page: Page;
+  const widget = (id: string) => page.locator(`[data-widget="ui-probe/${id}"]`);
+
+  beforeAll(async () => {
+    // the UI probe fixture: one widget that behaves (a Button and a Form), others that throw, hang, answer
+    // a <script>, link to another plugin's endpoint or answer a 10,000-node tree; and a settings component
+    const probe = await bundlePlugin(join(repo, "test/fixtures/plugins/ui-probe"));
+    const published = await api("POST", "/api/admin/plugins", { manifest: probe.manifest, code: probe.code });
+    if (published.status >= 300) throw new Error(`publishing ui-probe: ${JSON.stringify(published.body)}`);
+    for (const step of ["install", "activate"]) {
+      const res = await api("POST", `/api/admin/plugins/ui-probe/${step}`);
+      if (res.status >= 300) throw new Error(`${step} ui-probe: ${JSON.stringify(res.body)}`);
+    }
+    owner = await browser.newContext({ viewport: viewports.laptop });
+    page = await signIn(owner, platform.token);
+  });
+  afterAll(async () => {
+    await owner?.close();
+  });
+
+  it("shows each broken widget's error in its own card while the one that works still draws", async () => {
+    await page.goto(`${platform.url}/dashboards/ui-probe`);
+    await widget("echo").getByText("first drawn").waitFor();
+    const errorOf = async (id: string) => (await widget(id).getByTestId("widget-error").textContent()) ?? "";
+    expect(await errorOf("throws")).toMatch(/the widget broke while drawing.*WIDGET_FAILED/);
+    expect(await errorOf("hangs")).toMatch(/WIDGET_TIMEOUT/);
+    expect(await errorOf("slow")).toMatch(/WIDGET_TIMEOUT/);
+    for (const id of ["script", "foreign-link", "huge"]) expect(await errorOf(id), id).toMatch(/WIDGET_INVALID/);
+    // nothing of what they answered reached the page
+    expect(await page.locator("[data-widget] script").count()).toBe(0);
+    expect(await page.locator('a[href*="analytics-dashboard/metrics"]').count()).toBe(0);
+    expect(await page.content()).not.toContain("evil.example");
+    // the Nav and the page around them stand
+    await page.getByRole("link", { name: "Ui probe" }).waitFor();
+    await shoot(page, "dashboard-contained", { reload: true });
+  });
+
+  it("sends a Button's and a Form's action to the plugin and draws the tree it answers", async () => {
+    await widget("echo").getByRole("button", { name: "Refresh" }).click();
+    await widget("echo").getByText("after refresh").waitFor();
+    await widget("echo").getByLabel("Note").fill("restock Friday");
+    await widget("echo").getByRole("switch", { name: "Loud" }).click();
+    await widget("echo").getByRole("button", { name: "Save" }).click();
+    await widget("echo").getByText("saved", { exact: true }).waitFor();
+    const input = (await widget("echo").locator("p").first().textContent()) ?? "";
+    expect(JSON.parse(input)).toMatchObject({
+      action: "save",
+      values: { note: "restock Friday", loud: true },
+      user: { role: "owner" },
+    });
+    // the plugin is told who acts, never with what token
+    expect(input).not.toContain(platform.token);
+  });
+
+  it("adds the plugin's settings component under the settings form, its actions answered in place", async () => {
+    await page.goto(`${platform.url}/plugins/ui-probe/settings`);
+    const section = page.getByTestId("settings-component");
+    await section.getByText("Checks the connection with the values saved.").waitFor();
+    await section.getByRole("button", { name: "Check connection" }).click();
+    await section.getByText("Connection works").waitFor();
+    expect(await section.textContent()).toContain("Checked by owner.");
+  });
+});
+
 describe("a viewer", () => {
   let viewer: BrowserContext;
   let page: Page;
@@ -398,6 +539,9 @@ describe("a viewer", () => {
       "/plugins/audit-log",
       "/dead-letters",
       "/health",
+      "/dashboards/analytics",
+      "/dashboards/ui-probe",
+      "/plugins/ui-probe/settings",
     ]) {
       await page.goto(`${platform.url}${path}`);
       await page.getByRole("main").last().waitFor();
@@ -408,6 +552,9 @@ describe("a viewer", () => {
         path,
       ).toEqual([]);
       expect(await page.locator("form[aria-label=Settings]").count(), path).toBe(0);
+      // a plugin's widgets: no Button, no submit, every input disabled
+      expect(await page.locator("[data-ui-action], [data-ui-tree] button[type=submit]").count(), path).toBe(0);
+      expect(await page.locator("[data-ui-tree] input:not([disabled]):not([aria-hidden=true])").count(), path).toBe(0);
       if (path === "/dead-letters") await page.locator("tr", { hasText: "after_product_create" }).first().waitFor();
     }
     await page.goto(`${platform.url}/plugins/stripe-gateway/settings`);

@@ -6,8 +6,12 @@ import { LoadingRows } from "./components/page-state.tsx";
 import { Badge } from "./components/ui/badge.tsx";
 import { Button } from "./components/ui/button.tsx";
 import { Toaster } from "./components/ui/sonner.tsx";
+import { adminApi } from "./lib/api.ts";
+import { dashboardTitle } from "./lib/dashboards.ts";
 import { navigate, type Route, routeOf, usePath } from "./lib/router.ts";
 import { clearSession, type Session, useSession } from "./lib/session.ts";
+import type { DashboardsList } from "./lib/types.ts";
+import { useApi } from "./lib/use-api.ts";
 import { cn } from "./lib/utils.ts";
 import { CataloguePage } from "./pages/catalogue.tsx";
 import { DeadLettersPage } from "./pages/dead-letters.tsx";
@@ -16,6 +20,8 @@ import { SignInPage } from "./pages/sign-in.tsx";
 
 // the charts (Recharts) load with the pages that draw them, not with sign-in and the catalogue
 const HealthPage = lazy(() => import("./pages/health.tsx").then((m) => ({ default: m.HealthPage })));
+const DashboardPage = lazy(() => import("./pages/dashboard.tsx").then((m) => ({ default: m.DashboardPage })));
+const DashboardsPage = lazy(() => import("./pages/dashboard.tsx").then((m) => ({ default: m.DashboardsPage })));
 
 const nav = [
   { href: "/plugins", label: "Plugins", pages: ["catalogue", "plugin"] },
@@ -76,12 +82,45 @@ function titleOf(route: Route): string {
       return "Health";
     case "dead-letters":
       return "Dead letters";
+    case "dashboards":
+      return "Dashboards";
+    case "dashboard":
+      return dashboardTitle(route.name);
     case "not-found":
       return "Not found";
   }
 }
 
+/**
+ * The nav's dashboards, one item each, from the widgets of the tenant's active plugins; asked again on
+ * each page change, so a plugin activated a moment ago adds its dashboard. Without any, nothing shows.
+ */
+function useDashboardNav(path: string): { href: string; label: string; name: string }[] {
+  const loaded = useApi(() => adminApi<DashboardsList>("/dashboards"), [path]);
+  if (loaded.status !== "ready") return [];
+  return loaded.data.dashboards.map((d) => ({
+    href: `/dashboards/${encodeURIComponent(d.dashboard)}`,
+    label: dashboardTitle(d.dashboard),
+    name: d.dashboard,
+  }));
+}
+
 function Header({ session, route }: { session: Session; route: Route }) {
+  const path = usePath();
+  const dashboards = useDashboardNav(new URL(path, "http://dashboard.local").pathname);
+  const items = [
+    nav[0],
+    ...dashboards.map((d) => ({
+      href: d.href,
+      label: d.label,
+      current: route.page === "dashboard" && route.name === d.name,
+    })),
+    ...nav.slice(1),
+  ].map((item) => ({
+    href: item.href,
+    label: item.label,
+    current: "pages" in item ? (item.pages as readonly string[]).includes(route.page) : item.current,
+  }));
   return (
     <header className="bg-background border-b">
       <div className="mx-auto flex w-full max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -89,8 +128,7 @@ function Header({ session, route }: { session: Session; route: Route }) {
           Commerce admin
         </Link>
         <nav aria-label="Main" className="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
-          {nav.map((item) => {
-            const current = (item.pages as readonly string[]).includes(route.page);
+          {items.map(({ current, ...item }) => {
             return (
               <Link
                 key={item.href}
@@ -131,6 +169,10 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return <HealthPage />;
     case "dead-letters":
       return <DeadLettersPage role={role} />;
+    case "dashboards":
+      return <DashboardsPage />;
+    case "dashboard":
+      return <DashboardPage key={route.name} name={route.name} role={role} />;
     case "sign-in":
       return null;
     case "not-found":

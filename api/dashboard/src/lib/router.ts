@@ -1,5 +1,5 @@
 /**
- * A small history router: the dashboard has five routes, so a library would weigh more than it
+ * A small history router: the dashboard has a handful of routes, so a library would weigh more than it
  * helps. Paths are real (the Worker's single-page-application fallback serves index.html for each).
  */
 import { useSyncExternalStore } from "react";
@@ -35,6 +35,8 @@ export type Route =
   | { page: "plugin"; slug: string; tab: PluginTab }
   | { page: "health" }
   | { page: "dead-letters" }
+  | { page: "dashboards" }
+  | { page: "dashboard"; name: string }
   | { page: "not-found"; path: string };
 
 export const pluginTabs = ["overview", "settings", "dependencies", "health"] as const;
@@ -55,5 +57,7 @@ export function routeOf(path: string): Route {
   }
   if (first === "health" && parts.length === 1) return { page: "health" };
   if (first === "dead-letters" && parts.length === 1) return { page: "dead-letters" };
+  if (first === "dashboards" && parts.length === 1) return { page: "dashboards" };
+  if (first === "dashboards" && second && parts.length === 2) return { page: "dashboard", name: second };
   return { page: "not-found", path: url.pathname };
 }

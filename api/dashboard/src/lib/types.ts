@@ -157,3 +157,37 @@ export interface ReplayResult {
   replayed: string[];
   skipped: { id: string; reason: string }[];
 }
+
+/** A widget as the dashboards list names it: which plugin, which of its widgets, on which dashboard. */
+export interface DashboardWidgetRef {
+  plugin: string;
+  id: string;
+  title?: string | null;
+}
+
+/** GET /api/admin/dashboards: the dashboards the tenant's active plugins' widgets name. */
+export interface DashboardsList {
+  dashboards: { dashboard: string; widgets: DashboardWidgetRef[] }[];
+}
+
+/**
+ * A widget of GET /api/admin/dashboards/:dashboard: the tree its module rendered (validated by the
+ * platform, checked again by the page), or why it has none (its module threw, timed out, or returned
+ * a tree the schema refuses).
+ */
+export type DashboardWidget =
+  | (DashboardWidgetRef & { tree: unknown })
+  | (DashboardWidgetRef & {
+      error: {
+        /** WIDGET_FAILED (its module threw), WIDGET_TIMEOUT, WIDGET_INVALID (the schema refused its tree). */
+        code: string;
+        message: string;
+        /** WIDGET_INVALID: where in the tree, and what is wrong there. */
+        issues?: { path: string; message: string }[];
+      };
+    });
+
+export interface DashboardView {
+  dashboard: string;
+  widgets: DashboardWidget[];
+}

@@ -21,8 +21,23 @@ import { canChange } from "@/lib/session";
 import { apiProblems, checkForm, type FieldValue, initialValues, MASK } from "@/lib/settings";
 import type { ConfigView, PluginDetails, Role } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
+import { SettingsComponent } from "@/widgets/settings-component";
 
 export function PluginSettings({ details, role }: { details: PluginDetails; role: Role }) {
+  // the plugin's own section (a tree it renders, drawn by widgets/) goes under the form, once installed
+  const section = details.manifest.admin_ui?.settings_component && details.installation && (
+    <SettingsComponent slug={details.slug} name={details.manifest.name} role={role} />
+  );
+  if (!section) return <SettingsFormPart details={details} role={role} />;
+  return (
+    <div className="flex flex-col gap-4">
+      <SettingsFormPart details={details} role={role} />
+      {section}
+    </div>
+  );
+}
+
+function SettingsFormPart({ details, role }: { details: PluginDetails; role: Role }) {
   const settings = details.manifest.settings_schema;
   if (Object.keys(settings).length === 0) {
     return <p className="text-muted-foreground text-sm">This plugin has no settings.</p>;

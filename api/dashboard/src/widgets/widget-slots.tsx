@@ -1,13 +1,14 @@
 /**
- * Where a plugin's dashboard widgets go. The manifest declares them (`admin_ui.widgets`: id, title, the
- * dashboard each belongs on); the next slice renders each one here from the declarative tree the plugin's
- * isolate returns, validated against the widget schema, inside its own error boundary. Until then this
- * lists what the plugin declares, so an operator sees what it will add before installing it.
+ * The admin UI a plugin declares (`admin_ui.widgets`: id, title, the dashboard each belongs on; a
+ * settings component), on its overview: an operator sees what it adds before installing it, and each
+ * widget links to the dashboard that draws it (pages/dashboard.tsx) once the plugin is active.
  */
 import type { PluginManifest } from "@digital-commerce/plugin-sdk";
 import { LayoutDashboardIcon } from "lucide-react";
+import { Link } from "@/components/link";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { dashboardTitle } from "@/lib/dashboards";
 
 export function WidgetSlots({ manifest }: { manifest: PluginManifest }) {
   const widgets = manifest.admin_ui?.widgets ?? [];
@@ -27,7 +28,14 @@ export function WidgetSlots({ manifest }: { manifest: PluginManifest }) {
           {widgets.map((w) => (
             <li key={w.id} data-widget-id={w.id} className="flex flex-wrap items-center gap-2">
               <span className="font-medium">{w.title ?? w.id}</span>
-              <Badge variant="outline">dashboard: {w.dashboard}</Badge>
+              <Link
+                href={`/dashboards/${encodeURIComponent(w.dashboard)}`}
+                className="rounded-md outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+              >
+                <Badge variant="outline" className="hover:bg-muted">
+                  on the {dashboardTitle(w.dashboard)} dashboard
+                </Badge>
+              </Link>
             </li>
           ))}
           {manifest.admin_ui?.settings_component && <li>A settings section added to the settings form</li>}

@@ -69,12 +69,15 @@ function ChartTooltipContent({
   label,
   className,
   unit,
+  formatValue = String,
 }: {
   active?: boolean;
   payload?: readonly TooltipItem[];
   label?: React.ReactNode;
   className?: string;
   unit?: string;
+  /** Our own formatter (a plugin widget's money or percent format), never one a plugin supplies. */
+  formatValue?: (value: unknown) => string;
 }) {
   const { config } = useChart();
   if (!active || !payload?.length) return null;
@@ -93,7 +96,7 @@ function ChartTooltipContent({
             <div className="size-2.5 shrink-0 rounded-[2px]" style={{ background: item.color }} />
             <span className="text-muted-foreground">{config[key]?.label ?? key}</span>
             <span className="ml-auto font-mono font-medium tabular-nums">
-              {String(item.value)}
+              {formatValue(item.value)}
               {unit}
             </span>
           </div>
