@@ -365,6 +365,44 @@ describe("the operator dashboard", () => {
     expect(replayed.body.dead_letters.length).toBeGreaterThan(0);
     expect(replayed.body.dead_letters.every((d) => d.replayed_at !== null)).toBe(true);
   });
+
+  it("lists the events and opens one as its request's trace: the failed attempt, then the replayed success", async () => {
+    type Attempt = { outcome: string };
+    type Event = { id: string; deliveries: { plugin_slug: string; status: string; attempt_log: Attempt[] }[] };
+    // the mug's event: its delivery to the recorder gave up, then succeeded once replayed
+    const mug = await eventually(async () => {
+      const { body } = await api<{ events: { id: string }[] }>("GET", "/api/admin/events?hook=after_product_create");
+      for (const { id } of body.events) {
+        const event = (await api<Event>("GET", `/api/admin/events/${id}`)).body;
+        const delivery = event.deliveries.find((d) => d.plugin_slug === "recorder");
+        if (delivery?.status === "succeeded" && delivery.attempt_log.some((a) => a.outcome === "failed")) return event;
+      }
+      return undefined;
+    });
+
+    await page.getByRole("link", { name: "Events", exact: true }).click();
+    await page.getByLabel("Hook", { exact: true }).fill("after_product_create");
+    const row = page.locator(`tr[data-event="${mug.id}"]`);
+    await row.waitFor();
+    const hooks = await page.locator("tr[data-event]").allTextContents();
+    expect(hooks.every((text) => text.includes("after_product_create"))).toBe(true);
+    await shoot(page, "events");
+
+    await row.getByRole("link").click();
+    await page.waitForURL(`**/events/${mug.id}`);
+    const delivery = page.locator(`[data-event-card="${mug.id}"] [data-delivery="recorder"]`);
+    await delivery.locator('[data-outcome="succeeded"]').waitFor();
+    const outcomes = await delivery
+      .locator("[data-outcome]")
+      .evaluateAll((items) => items.map((item) => item.getAttribute("data-outcome")));
+    expect(outcomes).toEqual(["failed", "succeeded"]);
+    expect(await delivery.textContent()).toContain("recorder is configured to give up");
+    await shoot(page, "trace");
+
+    // the trace is deep-linkable, as is the event
+    await page.reload();
+    await delivery.locator('[data-outcome="succeeded"]').waitFor();
+  });
 });
 
 describe("plugin dashboards", () => {
@@ -538,6 +576,7 @@ describe("a viewer", () => {
       "/plugins/recorder",
       "/plugins/audit-log",
       "/dead-letters",
+      "/events",
       "/health",
       "/dashboards/analytics",
       "/dashboards/ui-probe",

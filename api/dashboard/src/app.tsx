@@ -15,6 +15,7 @@ import { useApi } from "./lib/use-api.ts";
 import { cn } from "./lib/utils.ts";
 import { CataloguePage } from "./pages/catalogue.tsx";
 import { DeadLettersPage } from "./pages/dead-letters.tsx";
+import { EventPage, EventsPage, TracePage } from "./pages/events.tsx";
 import { PluginPage } from "./pages/plugin.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 
@@ -27,6 +28,7 @@ const nav = [
   { href: "/plugins", label: "Plugins", pages: ["catalogue", "plugin"] },
   { href: "/health", label: "Health", pages: ["health"] },
   { href: "/dead-letters", label: "Dead letters", pages: ["dead-letters"] },
+  { href: "/events", label: "Events", pages: ["events", "event", "trace"] },
 ] as const;
 
 export function App() {
@@ -82,6 +84,12 @@ function titleOf(route: Route): string {
       return "Health";
     case "dead-letters":
       return "Dead letters";
+    case "events":
+      return "Events";
+    case "event":
+      return `Event ${route.id}`;
+    case "trace":
+      return `Trace ${route.id}`;
     case "dashboards":
       return "Dashboards";
     case "dashboard":
@@ -169,6 +177,12 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return <HealthPage />;
     case "dead-letters":
       return <DeadLettersPage role={role} />;
+    case "events":
+      return <EventsPage />;
+    case "event":
+      return <EventPage key={route.id} id={route.id} />;
+    case "trace":
+      return <TracePage key={route.id} id={route.id} />;
     case "dashboards":
       return <DashboardsPage />;
     case "dashboard":

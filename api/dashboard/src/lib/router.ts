@@ -35,6 +35,9 @@ export type Route =
   | { page: "plugin"; slug: string; tab: PluginTab }
   | { page: "health" }
   | { page: "dead-letters" }
+  | { page: "events" }
+  | { page: "event"; id: string }
+  | { page: "trace"; id: string }
   | { page: "dashboards" }
   | { page: "dashboard"; name: string }
   | { page: "not-found"; path: string };
@@ -57,6 +60,9 @@ export function routeOf(path: string): Route {
   }
   if (first === "health" && parts.length === 1) return { page: "health" };
   if (first === "dead-letters" && parts.length === 1) return { page: "dead-letters" };
+  if (first === "events" && parts.length === 1) return { page: "events" };
+  if (first === "events" && second && parts.length === 2) return { page: "event", id: second };
+  if (first === "traces" && second && parts.length === 2) return { page: "trace", id: second };
   if (first === "dashboards" && parts.length === 1) return { page: "dashboards" };
   if (first === "dashboards" && second && parts.length === 2) return { page: "dashboard", name: second };
   return { page: "not-found", path: url.pathname };
