@@ -403,6 +403,63 @@ describe("the operator dashboard", () => {
     await page.reload();
     await delivery.locator('[data-outcome="succeeded"]').waitFor();
   });
+
+  it("adds a webhook endpoint showing its secret once, rotates it, and lists its failing deliveries with every attempt", async () => {
+    // nothing listens on port 9: every delivery is refused (the dev vars allow loopback webhook URLs)
+    const hookUrl = "http://127.0.0.1:9/hook";
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.getByRole("heading", { name: "Webhooks", exact: true }).waitFor();
+
+    // a bad topic is refused by the API, its message shown in the form
+    await page.getByLabel("Endpoint URL").fill(hookUrl);
+    await page.getByLabel("Topics").fill("not a topic");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await page.getByText("The endpoint was not added").waitFor();
+    expect(
+      await page.getByRole("form", { name: "Add an endpoint" }).getByTestId("error-message").textContent(),
+    ).toMatch(/unknown event type "not"/);
+
+    await page.getByLabel("Topics").fill("after_product_create");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = (await page.getByTestId("secret").textContent()) ?? "";
+    expect(secret).toMatch(/^whsec_/);
+    const card = page.locator("[data-endpoint]", { hasText: hookUrl });
+    await card.waitFor();
+    expect(await card.textContent()).toContain("after_product_create");
+    const listed = await api<{ endpoints: { id: string; url: string }[] }>("GET", "/api/admin/webhooks");
+    const endpoint = listed.body.endpoints.find((e) => e.url === hookUrl);
+    expect(endpoint).toBeDefined();
+
+    // rotated: a new secret, once, and the old one's overlap as the API answers it
+    await card.getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByText("The new signing secret of").waitFor();
+    const rotated = (await page.getByTestId("secret").textContent()) ?? "";
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    expect(await page.getByTestId("overlap").textContent()).toMatch(/previous secret keeps working until/);
+
+    // an event of its topic: the delivery's attempts fail, each with its error and duration
+    await api("POST", "/api/commerce/products", { title: "Webhook mug", price: 700, currency: "USD" });
+    await eventually(async () => {
+      const { body } = await api<{ deliveries: { attempts: unknown[] }[] }>(
+        "GET",
+        `/api/admin/webhooks/${endpoint?.id}/deliveries`,
+      );
+      return body.deliveries.some((d) => d.attempts.length > 0) ? true : undefined;
+    });
+    await card.getByRole("button", { name: "Show deliveries" }).click();
+    const attempt = card.locator('[data-attempt="1"]');
+    await attempt.waitFor();
+    expect(await attempt.getAttribute("data-outcome")).not.toBe("succeeded");
+    expect(await attempt.textContent()).toMatch(/\d+ ms/);
+    await shoot(page, "webhooks");
+
+    // shown once: a fresh load of the page has no secret on it
+    await page.reload();
+    await card.waitFor();
+    expect(await page.getByTestId("secret").count()).toBe(0);
+    expect(await page.content()).not.toContain(rotated);
+  });
 });
 
 describe("plugin dashboards", () => {
@@ -565,7 +622,8 @@ describe("a viewer", () => {
     await viewer?.close();
   });
 
-  const changeControls = /^(Install|Activate|Deactivate|Uninstall|Save settings|Replay.*|Purge.*|Confirm.*)$/;
+  const changeControls =
+    /^(Install|Activate|Deactivate|Uninstall|Save settings|Replay.*|Purge.*|Confirm.*|Add endpoint|Rotate secret|Enable|Disable|Delete)$/;
 
   it("finds no control that changes state, on any page", async () => {
     expect(await page.getByTestId("role").textContent()).toBe("viewer");
@@ -577,6 +635,7 @@ describe("a viewer", () => {
       "/plugins/audit-log",
       "/dead-letters",
       "/events",
+      "/webhooks",
       "/health",
       "/dashboards/analytics",
       "/dashboards/ui-probe",
@@ -595,6 +654,7 @@ describe("a viewer", () => {
       expect(await page.locator("[data-ui-action], [data-ui-tree] button[type=submit]").count(), path).toBe(0);
       expect(await page.locator("[data-ui-tree] input:not([disabled]):not([aria-hidden=true])").count(), path).toBe(0);
       if (path === "/dead-letters") await page.locator("tr", { hasText: "after_product_create" }).first().waitFor();
+      if (path === "/webhooks") await page.locator("[data-endpoint]").first().waitFor();
     }
     await page.goto(`${platform.url}/plugins/stripe-gateway/settings`);
     await page.getByText("Read only: your role is viewer.").waitFor();

@@ -18,6 +18,7 @@ import { DeadLettersPage } from "./pages/dead-letters.tsx";
 import { EventPage, EventsPage, TracePage } from "./pages/events.tsx";
 import { PluginPage } from "./pages/plugin.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
+import { WebhooksPage } from "./pages/webhooks.tsx";
 
 // the charts (Recharts) load with the pages that draw them, not with sign-in and the catalogue
 const HealthPage = lazy(() => import("./pages/health.tsx").then((m) => ({ default: m.HealthPage })));
@@ -29,6 +30,7 @@ const nav = [
   { href: "/health", label: "Health", pages: ["health"] },
   { href: "/dead-letters", label: "Dead letters", pages: ["dead-letters"] },
   { href: "/events", label: "Events", pages: ["events", "event", "trace"] },
+  { href: "/webhooks", label: "Webhooks", pages: ["webhooks"] },
 ] as const;
 
 export function App() {
@@ -86,6 +88,8 @@ function titleOf(route: Route): string {
       return "Dead letters";
     case "events":
       return "Events";
+    case "webhooks":
+      return "Webhooks";
     case "event":
       return `Event ${route.id}`;
     case "trace":
@@ -179,6 +183,8 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return <DeadLettersPage role={role} />;
     case "events":
       return <EventsPage />;
+    case "webhooks":
+      return <WebhooksPage role={role} />;
     case "event":
       return <EventPage key={route.id} id={route.id} />;
     case "trace":

@@ -19,7 +19,7 @@ export class ApiError extends Error {
 type Query = Record<string, string | boolean | undefined>;
 
 export interface RequestOptions {
-  method?: "GET" | "POST" | "PUT" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   query?: Query;
   body?: unknown;
   /** A token to use instead of the session's: signing in checks a token before keeping it. */

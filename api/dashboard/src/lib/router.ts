@@ -36,6 +36,7 @@ export type Route =
   | { page: "health" }
   | { page: "dead-letters" }
   | { page: "events" }
+  | { page: "webhooks" }
   | { page: "event"; id: string }
   | { page: "trace"; id: string }
   | { page: "dashboards" }
@@ -61,6 +62,7 @@ export function routeOf(path: string): Route {
   if (first === "health" && parts.length === 1) return { page: "health" };
   if (first === "dead-letters" && parts.length === 1) return { page: "dead-letters" };
   if (first === "events" && parts.length === 1) return { page: "events" };
+  if (first === "webhooks" && parts.length === 1) return { page: "webhooks" };
   if (first === "events" && second && parts.length === 2) return { page: "event", id: second };
   if (first === "traces" && second && parts.length === 2) return { page: "trace", id: second };
   if (first === "dashboards" && parts.length === 1) return { page: "dashboards" };
