@@ -15,6 +15,7 @@ export {
   PluginsCapability,
   SessionsCapability,
   StorageCapability,
+  TenantLedger,
 } from "../api/src/index.ts";
 
 export default {

@@ -1,4 +1,5 @@
 /** The API Worker's bindings, as wrangler.toml declares them. */
+import type { TenantLedger } from "./ledger/tenant-ledger.ts";
 import type { PluginDatabase } from "./sandbox/capabilities/database.ts";
 
 export interface ApiEnv {
@@ -10,6 +11,8 @@ export interface ApiEnv {
   PLUGIN_STORAGE: R2Bucket;
   /** One SQLite-backed Durable Object per tenant and plugin: the db capability. */
   PLUGIN_DB: DurableObjectNamespace<PluginDatabase>;
+  /** One SQLite-backed Durable Object per tenant: its hot state (api/src/ledger). */
+  LEDGER: DurableObjectNamespace<TenantLedger>;
   /** Hook events, and the per-plugin deliveries the consumer fans them out to. */
   HOOK_EVENTS: Queue<unknown>;
   /** One message per outbound webhook delivery. */
@@ -34,7 +37,7 @@ declare global {
     interface GlobalProps {
       // types ctx.exports: the loopback entrypoints plugin isolates are given as capabilities
       mainModule: typeof import("./index.ts");
-      durableNamespaces: "PluginDatabase";
+      durableNamespaces: "PluginDatabase" | "TenantLedger";
     }
   }
 }

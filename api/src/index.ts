@@ -6,6 +6,8 @@ import { redriveOutbox } from "./outbox/index.ts";
 
 // the sessions capability runs the commerce API's sign-in, so it lives with the sessions it opens
 export { SessionsCapability } from "./commerce/index.ts";
+// each tenant's hot state: its Durable Object class lives in this Worker, the consumers bind it by script_name
+export { TenantLedger } from "./ledger/index.ts";
 // listed one by one: `export *` does not make an entrypoint the runtime's ctx.exports sees (tried);
 // bench/sandbox/worker.ts lists the same classes for the same reason
 export {

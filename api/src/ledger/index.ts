@@ -1,0 +1,37 @@
+/**
+ * @module Each tenant's hot state in its own Durable Object (tenant-ledger.ts), reached by tenant id:
+ * a program for a whole operation in one call (`runLedger`), or D1's statement API over calls
+ * (`ledgerDb`) for the cold paths.
+ */
+import type { ApiEnv } from "../env.ts";
+import type { ProgramArgs, ProgramName, ProgramResult } from "./programs.ts";
+import { RemoteDatabase } from "./remote-database.ts";
+import { unwrap } from "./wire.ts";
+
+export { migrateLedger } from "./migrate.ts";
+export { LEDGER_MIGRATIONS, type LedgerMigration } from "./migrations.ts";
+export type { ProgramArgs, ProgramName, ProgramResult } from "./programs.ts";
+export { SqlDatabase } from "./sql-database.ts";
+export { TenantLedger } from "./tenant-ledger.ts";
+
+type LedgerEnv = Pick<ApiEnv, "LEDGER">;
+
+/** The tenant's ledger: one object per tenant id, wherever the caller runs (API Worker or consumers). */
+export function ledgerOf(env: LedgerEnv, tenantId: string) {
+  return env.LEDGER.get(env.LEDGER.idFromName(tenantId));
+}
+
+/** Runs `name` in the tenant's ledger, in one call; its coded errors are thrown here with their codes. */
+export async function runLedger<K extends ProgramName>(
+  env: LedgerEnv,
+  tenantId: string,
+  name: K,
+  args: ProgramArgs<K>,
+): Promise<ProgramResult<K>> {
+  return unwrap(await ledgerOf(env, tenantId).run(name, args)) as ProgramResult<K>;
+}
+
+/** The tenant's ledger behind D1's statement API: one call per statement, one per batch. */
+export function ledgerDb(env: LedgerEnv, tenantId: string): D1Database {
+  return new RemoteDatabase(ledgerOf(env, tenantId)).asD1();
+}

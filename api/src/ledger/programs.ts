@@ -1,0 +1,26 @@
+/**
+ * The operations a tenant's ledger runs on its own database, in one request each: store functions
+ * written against D1's statement API, given the object's SQLite through SqlDatabase. A program only
+ * talks to that database (no fetch, no other object), so it runs to its end before the next request:
+ * what it reads is what it writes against.
+ */
+import type { SqlDatabase } from "./sql-database.ts";
+
+/** The ledger's schema as SQLite keeps it, for the drift test against D1's copies of the same tables. */
+async function schema(db: SqlDatabase): Promise<{ type: string; name: string; sql: string }[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )
+    .all<{ type: string; name: string; sql: string }>();
+  return results;
+}
+
+export const programs = {
+  schema,
+} satisfies Record<string, (db: SqlDatabase, args: never) => Promise<unknown>>;
+
+export type Programs = typeof programs;
+export type ProgramName = keyof Programs;
+export type ProgramArgs<K extends ProgramName> = Parameters<Programs[K]>[1];
+export type ProgramResult<K extends ProgramName> = Awaited<ReturnType<Programs[K]>>;

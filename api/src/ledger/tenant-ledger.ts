@@ -1,0 +1,57 @@
+/**
+ * One tenant's hot state, in its own SQLite-backed Durable Object: commerce rows, installations and
+ * configuration, the outbox, deliveries and their attempts, dead letters, traces and call accounting.
+ * Single-threaded per tenant, so one tenant's burst loads only its own object; D1 keeps the global,
+ * read-mostly tables (tenants, token digests, the plugin catalogue).
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { ApiEnv } from "../env.ts";
+import { migrateLedger } from "./migrate.ts";
+import { type ProgramArgs, type ProgramName, type ProgramResult, programs } from "./programs.ts";
+import { SqlDatabase } from "./sql-database.ts";
+import { failedAnswer, type LedgerAnswer, type WireStatement } from "./wire.ts";
+
+export class TenantLedger extends DurableObject<ApiEnv> {
+  readonly #db: SqlDatabase;
+
+  constructor(ctx: DurableObjectState, env: ApiEnv) {
+    super(ctx, env);
+    this.#db = new SqlDatabase(ctx.storage);
+    // before the first request: no request ever sees a schema older than this version's
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateLedger(ctx.storage);
+    });
+  }
+
+  /** One statement, D1's answer shape: the remote client's prepare().first()/all()/run(). */
+  async query(statement: WireStatement): Promise<LedgerAnswer<D1Result<Record<string, unknown>>>> {
+    try {
+      return { ok: true, value: this.#db.execute(this.#db.prepare(statement.sql).bind(...statement.params)) };
+    } catch (error) {
+      return failedAnswer(error);
+    }
+  }
+
+  /** Statements in one transaction, as D1's batch: all of them or none. */
+  async batch(statements: WireStatement[]): Promise<LedgerAnswer<D1Result<Record<string, unknown>>[]>> {
+    try {
+      return {
+        ok: true,
+        value: await this.#db.batch(statements.map((s) => this.#db.prepare(s.sql).bind(...s.params))),
+      };
+    } catch (error) {
+      return failedAnswer(error);
+    }
+  }
+
+  /** A named program (programs.ts) on this tenant's database, in this one request. */
+  async run<K extends ProgramName>(name: K, args: ProgramArgs<K>): Promise<LedgerAnswer<ProgramResult<K>>> {
+    const program = programs[name] as unknown as (db: SqlDatabase, args: ProgramArgs<K>) => Promise<ProgramResult<K>>;
+    if (typeof program !== "function") return failedAnswer(new Error(`the ledger has no program "${String(name)}"`));
+    try {
+      return { ok: true, value: await program(this.#db, args) };
+    } catch (error) {
+      return failedAnswer(error);
+    }
+  }
+}
