@@ -20,6 +20,5 @@ export {
 
 export default {
   fetch: api.fetch,
-  scheduled: api.scheduled,
   queue: consumers.queue,
 } satisfies ExportedHandler<Cloudflare.Env>;

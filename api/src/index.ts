@@ -1,8 +1,6 @@
-/** The API Worker's entry: wires bindings to the HTTP application and the outbox re-drive, and exports the plugin capability entrypoints. */
+/** The API Worker's entry: the HTTP application, the tenant ledger's class, and the plugin capability entrypoints. */
 import { createApp } from "./app.ts";
 import type { ApiEnv } from "./env.ts";
-import { serviceLogger } from "./logging/index.ts";
-import { redriveOutbox } from "./outbox/index.ts";
 
 // the sessions capability runs the commerce API's sign-in, so it lives with the sessions it opens
 export { SessionsCapability } from "./commerce/index.ts";
@@ -23,13 +21,7 @@ export {
 
 const app = createApp();
 
+// no scheduled handler: each tenant's ledger re-drives its own unsent events from its alarm
 export default {
   fetch: app.fetch,
-  /** Cron (wrangler.toml [triggers]): sends outbox events whose send failed or never happened. */
-  async scheduled(_controller, env, _ctx) {
-    const olderThanSeconds = Number(env.OUTBOX_REDRIVE_AFTER_SECONDS ?? 60);
-    await redriveOutbox(env.DB, env, serviceLogger("commerce-api", env.LOG_LEVEL).child({ job: "outbox-redrive" }), {
-      olderThanSeconds: Number.isFinite(olderThanSeconds) ? olderThanSeconds : 60,
-    });
-  },
 } satisfies ExportedHandler<ApiEnv>;

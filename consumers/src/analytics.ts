@@ -5,6 +5,7 @@
  * own: a retried message re-runs only the plugins that have not yet taken it, and a plugin that
  * keeps failing an event dead-letters that delivery alone.
  */
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { eventDataSchema } from "@digital-commerce/plugin-sdk";
 import {
   type AttemptRecord,
@@ -37,9 +38,11 @@ async function deliverToPlugin(deps: Deps, target: SandboxTarget, items: Item[],
   const { env } = deps;
   const policy = retryPolicy(env, undefined, "analytics-events");
   const idOf = (item: Item) => deliveryId(item.event.id, target.slug, "analytics");
-  await env.DB.batch(
+  // one tenant's items: the batch was grouped by tenant before this
+  const db = ledgerDb(env, target.tenant.id);
+  await db.batch(
     insertDeliveries(
-      env.DB,
+      db,
       items.map((item) => ({
         id: idOf(item),
         eventId: item.event.id,
@@ -50,7 +53,7 @@ async function deliverToPlugin(deps: Deps, target: SandboxTarget, items: Item[],
       })),
     ),
   );
-  const claims = await claimDeliveries(env.DB, items.map(idOf));
+  const claims = await claimDeliveries(db, items.map(idOf));
   const claimed = items.filter((item) => claims.has(idOf(item)));
   if (claimed.length === 0) return;
   const startedAt = new Date().toISOString();
@@ -82,15 +85,15 @@ async function deliverToPlugin(deps: Deps, target: SandboxTarget, items: Item[],
       ...(outcome.ok ? {} : { error: outcome.error?.message ?? "failed" }),
     };
     if (outcome.ok) {
-      statements.push(...successStatements(env.DB, attempt));
+      statements.push(...successStatements(db, attempt));
       return;
     }
     const final = claim.attempt >= claim.maxAttempts;
-    statements.push(...failureStatements(env.DB, attempt, final));
+    statements.push(...failureStatements(db, attempt, final));
     if (final) dead.push({ item, error: attempt.error ?? "failed" });
     else verdicts.later(item.message, backoffSeconds(policy, claim.attempt));
   });
-  await env.DB.batch(statements);
+  await db.batch(statements);
   for (const { item, error } of dead) {
     await env.ANALYTICS_EVENTS_DLQ.send(
       { ...item.event, delivery_id: idOf(item), plugin_slug: target.slug, hook: item.event.hook, last_error: error },
@@ -111,7 +114,7 @@ export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps:
     const event = parsed.data;
     try {
       // the event's id goes with it: a provider counts a redelivered event once by it
-      const data = { ...eventDataSchema.parse(await eventPayload(deps.env.DB, event)), id: event.id };
+      const data = { ...eventDataSchema.parse(await eventPayload(ledgerDb(deps.env, event.tenant_id), event)), id: event.id };
       byTenant.set(event.tenant_id, [...(byTenant.get(event.tenant_id) ?? []), { message, event, data }]);
     } catch (error) {
       deps.log.error({ err: error, event_id: event.id }, "analytics event payload unreadable");

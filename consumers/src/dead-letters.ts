@@ -3,6 +3,7 @@
  * attempts and its last error, where the admin API lists, replays and purges them. A message
  * lands here when our retry policy gave up on it, or when Queues' own max_retries backstop did.
  */
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { z } from "zod";
 import { recordDeadLetter } from "../../api/src/deliveries/index.ts";
 import type { Logger } from "../../api/src/logging/index.ts";
@@ -23,16 +24,21 @@ const letterFields = z.looseObject({
 
 const deliveryState = z.object({ attempts: z.number(), last_error: z.string().nullable() });
 
+/** The ledger that keeps dead letters whose message names no tenant. */
+export const UNATTRIBUTED = "_unattributed";
+
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, log: Logger): Promise<void> {
   for (const message of batch.messages) {
     const fields = letterFields.safeParse(message.body);
     const f = fields.success ? fields.data : {};
     try {
+      // a message that names no tenant (never one of ours) is kept apart, in a ledger of its own
+      const db = ledgerDb(env, f.tenant_id ?? UNATTRIBUTED);
       const statements: D1PreparedStatement[] = [];
       let attempts = f.attempts ?? message.attempts;
       let lastError = f.last_error ?? null;
       if (f.delivery_id) {
-        const row = await env.DB.prepare("SELECT attempts, last_error FROM deliveries WHERE id = ?")
+        const row = await db.prepare("SELECT attempts, last_error FROM deliveries WHERE id = ?")
           .bind(f.delivery_id)
           .first();
         if (row) {
@@ -42,7 +48,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Cons
         }
         // Queues' backstop may have moved it here while our row still said pending or running
         statements.push(
-          env.DB.prepare(
+          db.prepare(
             "UPDATE deliveries SET status = 'dead', lease_until = NULL WHERE id = ? AND status != 'succeeded'",
           ).bind(f.delivery_id),
         );
@@ -50,7 +56,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Cons
       // one letter per delivery and round of attempts: a duplicated dead-letter message is recorded once
       const id = f.delivery_id ? `${f.delivery_id}.${attempts}` : message.id;
       statements.push(
-        recordDeadLetter(env.DB, id, {
+        recordDeadLetter(db, id, {
           queue: batch.queue,
           tenantId: f.tenant_id ?? null,
           deliveryId: f.delivery_id ?? null,
@@ -62,7 +68,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Cons
           lastError: lastError ?? "gave up after the queue's max_retries",
         }),
       );
-      await env.DB.batch(statements);
+      await db.batch(statements);
       log.warn(
         { queue: batch.queue, delivery: f.delivery_id, plugin: f.plugin_slug, hook: f.hook },
         "dead letter recorded",

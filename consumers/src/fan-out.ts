@@ -5,6 +5,7 @@
  * same event out twice (a duplicated or re-driven message) creates nothing new.
  */
 
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import {
   type DeliveryMessage,
   deliveryId,
@@ -19,7 +20,7 @@ import type { ConsumerEnv } from "./env.ts";
 /** A verified inbound webhook goes to the plugin that verified it, and to no other. */
 async function webhookDeliveries(env: ConsumerEnv, event: HookEventMessage, slug: string): Promise<NewDelivery[]> {
   const path = event.hook.slice(WEBHOOK_TOPIC_PREFIX.length);
-  const webhook = await webhookRegistrationOf(env.DB, event.tenant_id, slug, path);
+  const webhook = await webhookRegistrationOf(env, event.tenant_id, slug, path);
   return [
     {
       id: deliveryId(event.id, slug, event.hook),
@@ -34,7 +35,7 @@ async function webhookDeliveries(env: ConsumerEnv, event: HookEventMessage, slug
 
 async function hookDeliveries(env: ConsumerEnv, event: HookEventMessage): Promise<NewDelivery[]> {
   // read now, not from a cache: an event must reach a plugin activated a moment before
-  const subscriptions = await registrationsOf(env.DB, event.tenant_id, event.hook);
+  const subscriptions = await registrationsOf(env, event.tenant_id, event.hook);
   // a plugin with several handlers of the hook gets one delivery that runs them in order
   const bySlug = new Map<string, NewDelivery>();
   for (const { slug, registration } of subscriptions) {
@@ -58,7 +59,8 @@ export async function fanOut(env: ConsumerEnv, event: HookEventMessage): Promise
       ? await webhookDeliveries(env, event, event.plugin_slug)
       : await hookDeliveries(env, event);
   if (deliveries.length === 0) return 0;
-  await env.DB.batch(insertDeliveries(env.DB, deliveries));
+  const db = ledgerDb(env, event.tenant_id);
+  await db.batch(insertDeliveries(db, deliveries));
   const messages: DeliveryMessage[] = deliveries.map((d) => ({
     type: "delivery",
     delivery_id: d.id,

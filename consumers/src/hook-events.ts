@@ -3,6 +3,7 @@
  * message per subscribing plugin; deliveries run under the fair-share plan. Every message is acked,
  * retried (with its own backoff) or dead-lettered on its own, never the whole batch.
  */
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import {
   type DeliveryMessage,
   deliveryMessage,
@@ -46,7 +47,7 @@ async function deadLetter(deps: Deps, message: Message<unknown>, body: DeliveryM
   } catch (sendError) {
     // the dead-letter queue did not take it: record it directly rather than lose it
     deps.log.error({ err: sendError, delivery: body.delivery_id }, "dead-letter send failed; recording directly");
-    await recordDeadLetter(deps.env.DB, body.delivery_id, {
+    await recordDeadLetter(ledgerDb(deps.env, body.tenant_id), body.delivery_id, {
       queue: "hook-events-dlq",
       tenantId: body.tenant_id,
       deliveryId: body.delivery_id,

@@ -4,6 +4,7 @@
  * its isolate with the delivery's idempotency key, record the attempt, and say what the
  * queue should do with the message: ack, retry after a backoff, or dead-letter.
  */
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import {
   backoffSeconds,
   claimDelivery,
@@ -34,7 +35,8 @@ export async function runDelivery(
   message: DeliveryMessage,
 ): Promise<Verdict> {
   const { env, log } = deps;
-  const claim = await withTransientRetries(() => claimDelivery(env.DB, message.delivery_id));
+  const db = ledgerDb(env, message.tenant_id);
+  const claim = await withTransientRetries(() => claimDelivery(db, message.delivery_id));
   if (!claim.claimed) {
     if (claim.status === "running") return { action: "retry", delaySeconds: afterLease(claim.leaseUntil) };
     // succeeded or dead: this copy is a duplicate, and its work is done or recorded
@@ -64,7 +66,7 @@ export async function runDelivery(
       message.payload !== undefined
         ? message.payload
         : await withTransientRetries(() =>
-            eventPayload(env.DB, {
+            eventPayload(db, {
               id: message.event_id,
               type: "event",
               tenant_id: message.tenant_id,
@@ -103,11 +105,11 @@ export async function runDelivery(
     if (e instanceof SandboxError && e.code === "PLUGIN_FAILED_PERMANENTLY") final = true;
   }
   if (outcome === "succeeded") {
-    await withTransientRetries(() => recordSuccess(env.DB, attemptOf("succeeded")));
+    await withTransientRetries(() => recordSuccess(db, attemptOf("succeeded")));
     return { action: "ack" };
   }
   final ||= claim.attempt >= claim.maxAttempts;
-  await withTransientRetries(() => recordFailure(env.DB, attemptOf(outcome, error), final));
+  await withTransientRetries(() => recordFailure(db, attemptOf(outcome, error), final));
   log.warn(
     { delivery: message.delivery_id, plugin: message.plugin_slug, hook: message.hook, attempt: claim.attempt, error },
     final ? "delivery failed for good; dead-lettering it" : "delivery failed; it will be retried",

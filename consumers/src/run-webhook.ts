@@ -6,6 +6,7 @@
  * never double-capture or fire a payment's hooks twice. Any failure fails the attempt: it is retried,
  * then dead-lettered, and a replay runs it again.
  */
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { paymentUpdateSchema, type WebhookEvent, webhookEventSchema } from "@digital-commerce/plugin-sdk";
 import type { Invocation } from "@digital-commerce/plugin-sdk/runtime";
 import { applyPaymentUpdate } from "../../api/src/commerce/index.ts";
@@ -46,7 +47,12 @@ export async function runWebhook(
     );
   }
   await applyPaymentUpdate(
-    { tenantId: target.tenant.id, traceId: message.trace_id ?? `whk:${message.event_id}`, deps },
+    {
+      tenantId: target.tenant.id,
+      traceId: message.trace_id ?? `whk:${message.event_id}`,
+      deps,
+      db: ledgerDb(deps.env, target.tenant.id),
+    },
     target.slug,
     update.data,
   );

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../auth/index.ts";
 import { errorBodySchema } from "../errors/index.ts";
-import { sandboxDepsOf, validationHook } from "../http/index.ts";
+import { sandboxDepsOf, tenantDbOf, validationHook } from "../http/index.ts";
 import { dryRunHook } from "./dry-run.ts";
 import { hookParam, hookRunBody, hookRunResult } from "./schemas.ts";
 
@@ -45,6 +45,7 @@ hookRunsAdmin.openapi(runHook, async (c) => {
     // plugins see it as context.trace_id; nothing is stored under it
     traceId: `tr_dryrun_${crypto.randomUUID().replaceAll("-", "")}`,
     deps: sandboxDepsOf(c),
+    db: tenantDbOf(c),
   };
   return c.json(await dryRunHook(run, c.req.valid("param").hook, c.req.valid("json").payload), 200);
 });

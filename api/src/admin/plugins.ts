@@ -5,7 +5,8 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole, requireScope } from "../auth/index.ts";
 import { forgetSubscribers } from "../hooks/index.ts";
-import { sandboxDepsOf, validationHook } from "../http/index.ts";
+import { sandboxDepsOf, tenantDbOf, validationHook } from "../http/index.ts";
+import { ledgerDb, type TenantDb } from "../ledger/index.ts";
 import {
   activatePlugin,
   deactivatePlugin,
@@ -41,7 +42,8 @@ export const pluginsAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 
 function scopeOf(c: Context<AppEnv>): TenantScope {
   return {
-    db: c.env.DB,
+    catalogue: c.env.DB,
+    db: tenantDbOf(c),
     queues: c.env,
     tenantId: c.get("principal").tenantId,
     secret: c.env.CONFIG_ENCRYPTION_KEY,
@@ -83,36 +85,39 @@ function view<T>(c: Context<AppEnv>, name: string, load: (tenantId: string) => P
 
 pluginsAdmin.openapi(routes.listAvailable, async (c) => {
   const plugins = await view(c, "available", async (tenantId) =>
-    availableViews(await readSnapshot(c.env.DB, tenantId)),
+    availableViews(await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId)),
   );
   return c.json({ plugins }, 200);
 });
 
 pluginsAdmin.openapi(routes.listInstalled, async (c) => {
-  const plugins = await view(c, "installed", (tenantId) => installedViews(c.env.DB, tenantId));
+  const plugins = await view(c, "installed", (tenantId) => installedViews(c.env.DB, ledgerDb(c.env, tenantId), tenantId));
   return c.json({ plugins }, 200);
 });
 
-async function installedViews(db: D1Database, tenantId: string) {
-  const { results } = await db
-    .prepare(
-      `SELECT i.slug, i.version, i.state, i.as_dependency, i.permissions, i.installed_at, i.updated_at,
-            json_extract(v.manifest, '$.name') AS name, json_extract(v.manifest, '$.category') AS category
-       FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
-      WHERE i.tenant_id = ? ORDER BY i.slug`,
-    )
-    .bind(tenantId)
-    .all();
-  return z.array(installedRow).parse(results);
+/** The tenant's installations (its ledger) with each one's name and category (its version's manifest, in D1). */
+async function installedViews(catalogue: D1Database, db: TenantDb, tenantId: string) {
+  const snapshot = await readSnapshot(catalogue, db, tenantId);
+  return [...snapshot.installed.values()].map((p) => ({
+    slug: p.slug,
+    name: p.manifest.name,
+    category: p.manifest.category,
+    version: p.version,
+    state: p.state,
+    as_dependency: p.as_dependency,
+    permissions: p.permissions,
+    installed_at: p.installed_at,
+    updated_at: p.updated_at,
+  })) satisfies z.output<typeof installedRow>[];
 }
 
 pluginsAdmin.openapi(routes.dependencyGraph, async (c) => {
-  return c.json(await view(c, "graph", async (tenantId) => graphViewOf(await readSnapshot(c.env.DB, tenantId))), 200);
+  return c.json(await view(c, "graph", async (tenantId) => graphViewOf(await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId))), 200);
 });
 
 pluginsAdmin.openapi(routes.getDetails, async (c) => {
   const { slug } = c.req.valid("param");
-  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  const snapshot = await readSnapshot(c.env.DB, tenantDbOf(c), c.get("principal").tenantId);
   const versions = await versionsIn(c.env.DB, snapshot, slug);
   const installed = snapshot.installed.get(slug);
   return c.json(
@@ -128,7 +133,7 @@ pluginsAdmin.openapi(routes.getDetails, async (c) => {
 });
 
 async function installationAfter(c: Context<AppEnv>, slug: string) {
-  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  const snapshot = await readSnapshot(c.env.DB, tenantDbOf(c), c.get("principal").tenantId);
   const p = snapshot.installed.get(slug);
   return p ? installationViewOf(p) : null;
 }
@@ -203,7 +208,7 @@ pluginsAdmin.openapi(routes.putConfig, async (c) => {
 
 pluginsAdmin.openapi(routes.dependencies, async (c) => {
   const { slug } = c.req.valid("param");
-  const snapshot = await readSnapshot(c.env.DB, c.get("principal").tenantId);
+  const snapshot = await readSnapshot(c.env.DB, tenantDbOf(c), c.get("principal").tenantId);
   await versionsIn(c.env.DB, snapshot, slug);
   return c.json(dependenciesViewOf(snapshot, slug), 200);
 });
@@ -213,17 +218,17 @@ pluginsAdmin.openapi(routes.healthHistory, async (c) => {
   const { bucket, buckets } = c.req.valid("query");
   const tenantId = c.get("principal").tenantId;
   // a slug the catalogue does not know: 404 with suggestions, as every other route of a plugin
-  const snapshot = await readSnapshot(c.env.DB, tenantId);
+  const snapshot = await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId);
   await versionsIn(c.env.DB, snapshot, slug);
-  return c.json(await callHistory(c.env.DB, tenantId, slug, { bucket, buckets }), 200);
+  return c.json(await callHistory(ledgerDb(c.env, tenantId), tenantId, slug, { bucket, buckets }), 200);
 });
 
 pluginsAdmin.openapi(routes.health, async (c) => {
   const { slug } = c.req.valid("param");
   const tenantId = c.get("principal").tenantId;
-  const snapshot = await readSnapshot(c.env.DB, tenantId);
+  const snapshot = await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId);
   await versionsIn(c.env.DB, snapshot, slug);
-  const row = await c.env.DB.prepare(
+  const row = await ledgerDb(c.env, tenantId).prepare(
     `SELECT created_at AS at, json_extract(payload, '$.error.code') AS code, json_extract(payload, '$.error.message') AS message
        FROM outbox WHERE tenant_id = ? AND plugin_slug = ? AND hook = 'plugin_error' ORDER BY created_at DESC LIMIT 1`,
   )
@@ -239,6 +244,6 @@ pluginsAdmin.openapi(routes.health, async (c) => {
         updatedAt: installed.updated_at,
       })
     : null;
-  const calls = await callStats(c.env.DB, tenantId, slug);
+  const calls = await callStats(ledgerDb(c.env, tenantId), tenantId, slug);
   return c.json(healthViewOf(snapshot, slug, row, calls, connection ? [connection] : []), 200);
 });

@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../auth/index.ts";
-import { hookRunOf, validationHook } from "../http/index.ts";
+import { hookRunOf, tenantDbOf, validationHook } from "../http/index.ts";
 import type { IdempotentAnswer } from "./idempotency.ts";
 import { completeOrder, createOrder, getOrder } from "./orders.ts";
 import {
@@ -47,11 +47,11 @@ commerceApi.openapi(routes.createProduct, async (c) =>
 );
 
 commerceApi.openapi(routes.listProducts, async (c) =>
-  c.json(await listProducts(c.env.DB, tenantOf(c), c.req.valid("query")), 200),
+  c.json(await listProducts(tenantDbOf(c), tenantOf(c), c.req.valid("query")), 200),
 );
 
 commerceApi.openapi(routes.getProduct, async (c) =>
-  c.json(await getProduct(c.env.DB, tenantOf(c), c.req.valid("param").id), 200),
+  c.json(await getProduct(tenantDbOf(c), tenantOf(c), c.req.valid("param").id), 200),
 );
 
 commerceApi.openapi(routes.updateProduct, async (c) =>
@@ -61,7 +61,7 @@ commerceApi.openapi(routes.updateProduct, async (c) =>
 commerceApi.openapi(routes.createOrder, async (c) => c.json(await createOrder(hookRunOf(c), c.req.valid("json")), 201));
 
 commerceApi.openapi(routes.getOrder, async (c) =>
-  c.json(await getOrder(c.env.DB, tenantOf(c), c.req.valid("param").id), 200),
+  c.json(await getOrder(tenantDbOf(c), tenantOf(c), c.req.valid("param").id), 200),
 );
 
 commerceApi.openapi(routes.completeOrder, async (c) =>
@@ -73,7 +73,7 @@ commerceApi.openapi(routes.processPayment, async (c) =>
 );
 
 commerceApi.openapi(routes.getPayment, async (c) =>
-  c.json(await getPayment(c.env.DB, tenantOf(c), c.req.valid("param").id), 200),
+  c.json(await getPayment(tenantDbOf(c), tenantOf(c), c.req.valid("param").id), 200),
 );
 
 commerceApi.openapi(routes.capturePayment, async (c) =>

@@ -5,6 +5,7 @@
  * first request's outcome would hide that the second was never carried out.
  * Source: https://docs.stripe.com/api/idempotent_requests
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 import { CommerceError } from "./errors.ts";
 
@@ -64,7 +65,7 @@ export function storedAnswerOf(row: unknown): StoredAnswer | null {
  * answered first), and answers with whichever was kept: the first answer is the one every repeat gets.
  */
 export async function keepFirstAnswer(
-  db: D1Database,
+  db: TenantDb,
   table: "payments" | "payment_operations",
   tenantId: string,
   id: string,

@@ -3,6 +3,7 @@
  * the client), then completed. Each step runs its before hook and commits its after hook and
  * analytics event with the change.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { Order } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { describeIssues } from "../errors/index.ts";
@@ -38,7 +39,7 @@ function orderOf(view: OrderView): Order {
   return order;
 }
 
-export async function findOrder(db: D1Database, tenantId: string, id: string): Promise<OrderView | null> {
+export async function findOrder(db: TenantDb, tenantId: string, id: string): Promise<OrderView | null> {
   const [orders, items] = await db.batch([
     db.prepare("SELECT * FROM orders WHERE tenant_id = ? AND id = ?").bind(tenantId, id),
     db
@@ -61,7 +62,7 @@ export async function findOrder(db: D1Database, tenantId: string, id: string): P
   });
 }
 
-export async function getOrder(db: D1Database, tenantId: string, id: string): Promise<OrderView> {
+export async function getOrder(db: TenantDb, tenantId: string, id: string): Promise<OrderView> {
   const order = await findOrder(db, tenantId, id);
   if (!order) throw new CommerceError("ORDER_NOT_FOUND", `This store has no order ${id}.`, { id });
   return order;
@@ -77,7 +78,7 @@ export interface OrderInput {
 }
 
 export async function createOrder(run: HookRun, input: OrderInput): Promise<OrderView> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const products = await productsById(
     db,
     run.tenantId,
@@ -169,7 +170,7 @@ export async function createOrder(run: HookRun, input: OrderInput): Promise<Orde
 
 /** Lines a before hook added or changed must still name products of this store. */
 async function refuseUnknownProducts(
-  db: D1Database,
+  db: TenantDb,
   tenantId: string,
   order: Order,
   known: Map<string, unknown>,
@@ -194,7 +195,7 @@ async function refuseUnknownProducts(
 const completable = ["pending", "paid"] as const;
 
 export async function completeOrder(run: HookRun, id: string): Promise<OrderView> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const stored = await getOrder(db, run.tenantId, id);
   if (!(completable as readonly string[]).includes(stored.status)) {
     throw new CommerceError(
@@ -239,7 +240,7 @@ export async function completeOrder(run: HookRun, id: string): Promise<OrderView
 }
 
 /** The statement that marks a pending order paid, for the batch that records its payment. */
-export function markOrderPaid(db: D1Database, tenantId: string, orderId: string, at: string): D1PreparedStatement {
+export function markOrderPaid(db: TenantDb, tenantId: string, orderId: string, at: string): D1PreparedStatement {
   return db
     .prepare("UPDATE orders SET status = 'paid', updated_at = ? WHERE tenant_id = ? AND id = ? AND status = 'pending'")
     .bind(at, tenantId, orderId);

@@ -7,6 +7,7 @@
  * whole, re-reads, and finds nothing left to do. So after_payment_success and
  * after_payment_failure fire exactly once per payment, whatever the order reports come in.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import {
   type Payment,
   type PaymentFailure,
@@ -80,7 +81,7 @@ function storedPaymentOf(row: Record<string, unknown>): StoredPayment {
 
 type Lookup = { id: string } | { idempotency_key: string } | { provider: string; transaction_id: string };
 
-export async function findPayment(db: D1Database, tenantId: string, by: Lookup): Promise<StoredPayment | null> {
+export async function findPayment(db: TenantDb, tenantId: string, by: Lookup): Promise<StoredPayment | null> {
   const [where, params] =
     "id" in by
       ? ["id = ?", [by.id]]
@@ -94,7 +95,7 @@ export async function findPayment(db: D1Database, tenantId: string, by: Lookup):
   return row === null ? null : storedPaymentOf(row);
 }
 
-export async function getStoredPayment(db: D1Database, tenantId: string, id: string): Promise<StoredPayment> {
+export async function getStoredPayment(db: TenantDb, tenantId: string, id: string): Promise<StoredPayment> {
   const payment = await findPayment(db, tenantId, { id });
   if (!payment) throw new CommerceError("PAYMENT_NOT_FOUND", `This store has no payment ${id}.`, { id });
   return payment;
@@ -280,7 +281,7 @@ export interface PaymentApplied {
  * re-read against the new state, a few times.
  */
 export async function applyPaymentReport(run: HookRun, id: string, report: PaymentReport): Promise<PaymentApplied> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   for (let attempt = 1; ; attempt++) {
     const { view: stored } = await getStoredPayment(db, run.tenantId, id);
     if (
@@ -369,7 +370,7 @@ export async function applyPaymentUpdate(run: HookRun, provider: string, update:
     );
   }
   const { payment_id, ...report } = parsed.data;
-  const db = run.deps.env.DB;
+  const db = run.db;
   const found =
     (payment_id === undefined ? null : await findPayment(db, run.tenantId, { id: payment_id })) ??
     (await findPayment(db, run.tenantId, { provider, transaction_id: report.transaction_id }));

@@ -10,6 +10,7 @@
  * charges twice; a request repeated with the client's Idempotency-Key and the same body replays
  * the first answer (idempotency.ts).
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import {
   type CategoryMethod,
   type PaymentFailure,
@@ -43,7 +44,7 @@ import { activeProvider } from "./providers.ts";
 import type { PaymentView } from "./schemas.ts";
 import { defined, isUniqueViolation, newId, now } from "./store.ts";
 
-export async function getPayment(db: D1Database, tenantId: string, id: string): Promise<PaymentView> {
+export async function getPayment(db: TenantDb, tenantId: string, id: string): Promise<PaymentView> {
   return (await getStoredPayment(db, tenantId, id)).view;
 }
 
@@ -141,7 +142,7 @@ export async function processPayment(
   input: PaymentInput,
   idempotencyKey?: string,
 ): Promise<IdempotentAnswer> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const hash = await requestHash(input);
   if (idempotencyKey !== undefined) {
     const known = await findPayment(db, run.tenantId, { idempotency_key: idempotencyKey });
@@ -252,7 +253,7 @@ async function charge(
   const answer = paymentAnswer(payment);
   // an indeterminate outcome is no answer to keep: a retry with the same key asks the provider again
   if (reading.kind === "indeterminate" && payment.status === "pending") return { ...answer, replayed: false };
-  return await keepFirstAnswer(run.deps.env.DB, "payments", run.tenantId, paymentId, answer);
+  return await keepFirstAnswer(run.db, "payments", run.tenantId, paymentId, answer);
 }
 
 /** A request with a key already stored: its answer again, or, if it was never answered, the same charge asked again. */
@@ -260,7 +261,7 @@ async function repeatPayment(run: HookRun, known: StoredPayment, hash: string): 
   refuseReusedKey(known.requestHash, hash, known.idempotencyKey, `payment ${known.view.id}`);
   if (known.answer) return { ...known.answer, replayed: true };
   if (known.view.status !== "pending") {
-    return await keepFirstAnswer(run.deps.env.DB, "payments", run.tenantId, known.view.id, paymentAnswer(known.view));
+    return await keepFirstAnswer(run.db, "payments", run.tenantId, known.view.id, paymentAnswer(known.view));
   }
   return await chargeAgain(run, known);
 }
@@ -269,7 +270,7 @@ async function repeatPayment(run: HookRun, known: StoredPayment, hash: string): 
 async function chargeAgain(run: HookRun, known: StoredPayment): Promise<IdempotentAnswer> {
   const { view } = known;
   const target = await activeProvider(run, "payment", view.provider);
-  const order = view.order_id === null ? null : await findOrder(run.deps.env.DB, run.tenantId, view.order_id);
+  const order = view.order_id === null ? null : await findOrder(run.db, run.tenantId, view.order_id);
   const data = paymentDataOf(
     run,
     defined({ ...view, order_id: view.order_id ?? undefined, method: view.method ?? undefined }),
@@ -290,7 +291,7 @@ const operationRow = z.object({
   state: z.enum(["requested", "succeeded", "refused"]),
 });
 
-async function findOperation(db: D1Database, tenantId: string, kind: OperationKind, key: string) {
+async function findOperation(db: TenantDb, tenantId: string, kind: OperationKind, key: string) {
   const row = await db
     .prepare("SELECT * FROM payment_operations WHERE tenant_id = ? AND kind = ? AND idempotency_key = ?")
     .bind(tenantId, kind, key)
@@ -323,7 +324,7 @@ async function runOperation(
   body: { amount?: number },
   clientKey: string | undefined,
 ): Promise<IdempotentAnswer> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const stored = await getPayment(db, run.tenantId, paymentId);
   const hash = await requestHash(body);
   // scoped to the payment: the same key on another payment is another operation
@@ -473,7 +474,7 @@ const refund: OperationSpec = {
   providerKey: (run, _paymentId, operationKey) => `refund:${run.tenantId}:${operationKey}`,
   async complete(run, payment, report) {
     // the provider's total, or the refunds this platform saw accepted, whichever knows more
-    const row = await run.deps.env.DB.prepare(
+    const row = await run.db.prepare(
       "SELECT COALESCE(SUM(amount), 0) AS total FROM payment_operations WHERE tenant_id = ? AND payment_id = ? AND kind = 'refund' AND state = 'succeeded'",
     )
       .bind(run.tenantId, payment.id)
@@ -499,7 +500,7 @@ export const refundPayment = (run: HookRun, id: string, body: { amount?: number 
  * the payment's own key, which the provider answers with the charge it made, or makes once.
  */
 export async function refreshPayment(run: HookRun, id: string): Promise<PaymentView> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const known = await getStoredPayment(db, run.tenantId, id);
   const { view } = known;
   if (view.transaction_id === null) {

@@ -2,6 +2,7 @@
  * Products of a store's catalogue. Create and update run the before hook (which may change the
  * product or veto), then write the product with its after hook and analytics event in one batch.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { Product } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { fieldIssues, RequestError } from "../errors/index.ts";
@@ -39,19 +40,19 @@ function productOf(view: ProductView): Product {
   return product;
 }
 
-export async function findProduct(db: D1Database, tenantId: string, id: string): Promise<ProductView | null> {
+export async function findProduct(db: TenantDb, tenantId: string, id: string): Promise<ProductView | null> {
   const row = await db.prepare("SELECT * FROM products WHERE tenant_id = ? AND id = ?").bind(tenantId, id).first();
   return row === null ? null : productRow.parse(row);
 }
 
-export async function getProduct(db: D1Database, tenantId: string, id: string): Promise<ProductView> {
+export async function getProduct(db: TenantDb, tenantId: string, id: string): Promise<ProductView> {
   const product = await findProduct(db, tenantId, id);
   if (!product) throw new CommerceError("PRODUCT_NOT_FOUND", `This store has no product ${id}.`, { id });
   return product;
 }
 
 /** Products of `ids` that exist, by id: one query for an order's lines. */
-export async function productsById(db: D1Database, tenantId: string, ids: string[]): Promise<Map<string, ProductView>> {
+export async function productsById(db: TenantDb, tenantId: string, ids: string[]): Promise<Map<string, ProductView>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const { results } = await db
@@ -61,7 +62,7 @@ export async function productsById(db: D1Database, tenantId: string, ids: string
   return new Map(results.map((row) => productRow.parse(row)).map((p) => [p.id, p]));
 }
 
-async function refuseTakenSku(db: D1Database, tenantId: string, sku: string | undefined, except?: string) {
+async function refuseTakenSku(db: TenantDb, tenantId: string, sku: string | undefined, except?: string) {
   if (sku === undefined) return;
   const row = await db
     .prepare("SELECT id FROM products WHERE tenant_id = ? AND sku = ? AND id != ?")
@@ -99,7 +100,7 @@ const columns = (p: Product) => [
 ];
 
 export async function createProduct(run: HookRun, input: Omit<Product, "id">): Promise<ProductView> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   await refuseTakenSku(db, run.tenantId, input.sku);
   const id = newId("prod");
   const hooked = await runBeforeHooks(run, "before_product_create", { product: { ...input, id } });
@@ -126,7 +127,7 @@ export async function createProduct(run: HookRun, input: Omit<Product, "id">): P
 export type ProductPatch = Partial<Omit<Product, "id">>;
 
 export async function updateProduct(run: HookRun, id: string, patch: ProductPatch): Promise<ProductView> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const stored = await getProduct(db, run.tenantId, id);
   await refuseTakenSku(db, run.tenantId, patch.sku, id);
   const previous = productOf(stored);
@@ -192,7 +193,7 @@ function readCursor(cursor: string): [string, string] {
 }
 
 export async function listProducts(
-  db: D1Database,
+  db: TenantDb,
   tenantId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ products: ProductView[]; next_cursor: string | null }> {

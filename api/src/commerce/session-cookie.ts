@@ -5,6 +5,7 @@
  * capability (found by provider and the request's trace id) becomes the cookie, and a session the call
  * signed out is cleared. The plugin sees neither the cookie nor any store token.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { StoreSession } from "@digital-commerce/plugin-sdk";
 import { parseCookie, stringifySetCookie } from "cookie";
 import { z } from "zod";
@@ -36,7 +37,7 @@ async function liveSession(statement: D1PreparedStatement): Promise<StoreSession
 
 /** The live session of `provider` that the request's cookie names; null for none, or for another provider's. */
 export async function storeSessionOf(
-  db: D1Database,
+  db: TenantDb,
   scope: SessionScope,
   cookieHeader: string | undefined,
 ): Promise<StoreSession | null> {
@@ -60,7 +61,7 @@ const attributes = { path: "/", httpOnly: true, secure: true, sameSite: "lax" } 
  * the request came with was signed out during the call; null when neither happened.
  */
 export async function sessionCookieAfter(
-  db: D1Database,
+  db: TenantDb,
   scope: SessionScope & { traceId: string; before: StoreSession | null },
 ): Promise<string | null> {
   const session = await liveSession(

@@ -9,6 +9,7 @@
  * schema refuses it for any other category.
  */
 
+import { ledgerDb } from "../ledger/index.ts";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { SessionErrorCode, SessionOutcome, SignedInSession } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
@@ -70,6 +71,7 @@ export class SessionsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps
         waitUntil: (promise: Promise<unknown>) => this.ctx.waitUntil(promise),
         log: serviceLogger("commerce-api", this.env.LOG_LEVEL).child({ tenant: tenantId, plugin: slug }),
       },
+      db: ledgerDb(this.env, tenantId),
     };
   }
 
@@ -107,13 +109,13 @@ export class SessionsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps
     const run = this.#run(options);
     if ("ok" in run) return run;
     const { tenantId, slug } = this.ctx.props;
-    const row = await this.env.DB.prepare("SELECT provider FROM sessions WHERE tenant_id = ? AND id = ?")
+    const row = await run.db.prepare("SELECT provider FROM sessions WHERE tenant_id = ? AND id = ?")
       .bind(tenantId, id.data)
       .first<{ provider: string }>();
     if (!row) return refused("NO_SESSION", `This store has no session ${id.data}.`);
     if (row.provider !== slug) {
       // recorded before refusing: reaching for another provider's sessions is worth knowing about
-      await recordSecurityEvent(this.env.DB, {
+      await recordSecurityEvent(run.db, {
         tenantId,
         slug,
         kind: "session_denied",

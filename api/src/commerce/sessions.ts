@@ -77,7 +77,7 @@ async function enrolled(
     return await createUser(run, defined({ email, name, metadata: { provider, provider_user_id: providerUserId } }));
   } catch (error) {
     if (error instanceof CommerceError && error.code === "EMAIL_TAKEN") {
-      return await findUserByEmail(run.deps.env.DB, run.tenantId, email);
+      return await findUserByEmail(run.db, run.tenantId, email);
     }
     throw error;
   }
@@ -131,7 +131,7 @@ export async function signIn(run: HookRun, input: SignInInput): Promise<SignedIn
       { plugin: target.slug, method: "authenticate" },
     );
   }
-  const db = run.deps.env.DB;
+  const db = run.db;
   const known =
     (await findUserByEmail(db, run.tenantId, email)) ??
     (input.enroll ? await enrolled(run, email, result.user.name, target.slug, result.user.id) : null);
@@ -188,7 +188,7 @@ export async function signIn(run: HookRun, input: SignInInput): Promise<SignedIn
 }
 
 export async function signOut(run: HookRun, sessionId: string): Promise<SessionView> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const row = await db
     .prepare("SELECT * FROM sessions WHERE tenant_id = ? AND id = ?")
     .bind(run.tenantId, sessionId)

@@ -5,6 +5,7 @@
  * order still pending, a session not yet revoked) starts its batch with a guard, so a concurrent
  * change makes the whole batch, events included, roll back instead of firing hooks twice.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 import { commitWithEvents, type HookRun } from "../hooks/index.ts";
 import type { OutboxEvent } from "../outbox/index.ts";
@@ -26,7 +27,7 @@ export function defined<T extends Record<string, unknown>>(value: T): T {
  * A statement that lets the batch through only when `condition` (an SQL boolean over the bound
  * params) holds at commit time; the CHECK on commerce_guards fails the batch otherwise.
  */
-export function guard(db: D1Database, condition: string, ...params: unknown[]): D1PreparedStatement {
+export function guard(db: TenantDb, condition: string, ...params: unknown[]): D1PreparedStatement {
   return db.prepare(`INSERT INTO commerce_guards (ok) SELECT ${condition}`).bind(...params);
 }
 
@@ -46,7 +47,7 @@ export async function commit(
   events: OutboxEvent[],
   guards: D1PreparedStatement[] = [],
 ): Promise<D1Result[]> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const statements = guards.length > 0 ? [...guards, ...writes, db.prepare("DELETE FROM commerce_guards")] : writes;
   try {
     const results = await commitWithEvents(run, statements, events);

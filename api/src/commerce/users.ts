@@ -1,4 +1,5 @@
 /** The store's users (its customers): created through before_user_create, announced by after_user_create. */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { User } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { analyticsEvent, type HookRun, notification, runBeforeHooks } from "../hooks/index.ts";
@@ -19,7 +20,7 @@ const userRow = z
 /** Addresses differ only in case for no one: they are stored, and compared, in lower case. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-export async function findUserByEmail(db: D1Database, tenantId: string, email: string): Promise<UserView | null> {
+export async function findUserByEmail(db: TenantDb, tenantId: string, email: string): Promise<UserView | null> {
   const row = await db
     .prepare("SELECT * FROM users WHERE tenant_id = ? AND email = ?")
     .bind(tenantId, normalizeEmail(email))
@@ -34,7 +35,7 @@ const emailTaken = (email: string) =>
   });
 
 export async function createUser(run: HookRun, input: Omit<User, "id">): Promise<UserView> {
-  const db = run.deps.env.DB;
+  const db = run.db;
   const email = normalizeEmail(input.email);
   if (await findUserByEmail(db, run.tenantId, email)) throw emailTaken(email);
   const id = newId("usr");

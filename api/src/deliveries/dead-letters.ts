@@ -2,6 +2,7 @@
  * Dead letters: what the dead-letter queues' consumer recorded (the message as it was,
  * its attempts and its last error), listed by plugin and hook, replayed or purged by an admin.
  */
+import { ledgerDb, type TenantDb } from "../ledger/index.ts";
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
 import type { DeliveryMessage } from "./messages.ts";
@@ -20,7 +21,7 @@ export interface DeadLetter {
 }
 
 /** Records a dead letter, once per delivery: a dead-letter message delivered twice is recorded once. */
-export function recordDeadLetter(db: D1Database, id: string, letter: DeadLetter): D1PreparedStatement {
+export function recordDeadLetter(db: TenantDb, id: string, letter: DeadLetter): D1PreparedStatement {
   return db
     .prepare(
       `INSERT OR IGNORE INTO dead_letters
@@ -82,7 +83,7 @@ function where(tenantId: string, filter: DeadLetterFilter): { sql: string; param
 }
 
 export async function listDeadLetters(
-  db: D1Database,
+  db: TenantDb,
   tenantId: string,
   filter: DeadLetterFilter,
   limit = 100,
@@ -100,7 +101,7 @@ export async function listDeadLetters(
 
 /** Deletes open dead letters matching the filter (or one by id); returns how many. */
 export async function purgeDeadLetters(
-  db: D1Database,
+  db: TenantDb,
   tenantId: string,
   filter: DeadLetterFilter & { id?: string },
 ): Promise<number> {
@@ -138,13 +139,14 @@ export interface ReplayResult {
  * back to its queue. Deliveries that already succeeded stay untouched (idempotency).
  */
 export async function replayDeadLetters(
-  env: Pick<ApiEnv, "DB" | "HOOK_EVENTS" | "ANALYTICS_EVENTS">,
+  env: Pick<ApiEnv, "LEDGER" | "HOOK_EVENTS" | "ANALYTICS_EVENTS">,
   tenantId: string,
   filter: DeadLetterFilter & { id?: string },
 ): Promise<ReplayResult> {
+  const db = ledgerDb(env, tenantId);
   const w = where(tenantId, { ...filter, all: "false" });
   const byId = filter.id ? " AND id = ?" : "";
-  const { results } = await env.DB.prepare(
+  const { results } = await db.prepare(
     `SELECT id, queue, delivery_id, body FROM dead_letters WHERE ${w.sql}${byId} ORDER BY created_at LIMIT 500`,
   )
     .bind(...w.params, ...(filter.id ? [filter.id] : []))
@@ -158,9 +160,9 @@ export async function replayDeadLetters(
       continue;
     }
     const at = new Date().toISOString();
-    await env.DB.batch([
-      ...(letter.delivery_id ? [reopenDelivery(env.DB, letter.delivery_id)] : []),
-      env.DB.prepare("UPDATE dead_letters SET replayed_at = ? WHERE id = ?").bind(at, letter.id),
+    await db.batch([
+      ...(letter.delivery_id ? [reopenDelivery(db, letter.delivery_id)] : []),
+      db.prepare("UPDATE dead_letters SET replayed_at = ? WHERE id = ?").bind(at, letter.id),
     ]);
     const body = JSON.parse(letter.body) as Partial<DeliveryMessage>;
     const { last_error: _, ...message } = body;

@@ -3,6 +3,7 @@
  * its handlers run, so a duplicated queue message never runs them twice, and every
  * attempt recorded with its timing and error.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 
 export const deliveryStatus = z.enum(["pending", "running", "succeeded", "dead"]);
@@ -23,7 +24,7 @@ export interface NewDelivery {
 const now = () => new Date().toISOString();
 
 /** INSERTs that leave an existing row alone: fanning the same event out twice creates nothing new. */
-export function insertDeliveries(db: D1Database, deliveries: readonly NewDelivery[]): D1PreparedStatement[] {
+export function insertDeliveries(db: TenantDb, deliveries: readonly NewDelivery[]): D1PreparedStatement[] {
   return deliveries.map((d) =>
     db
       .prepare(
@@ -45,7 +46,7 @@ const stateRow = z.object({ status: deliveryStatus, lease_until: z.string().null
  * Claims the delivery for one attempt: only a pending delivery, or a running one whose
  * lease ran out (its consumer died), can be claimed, and only by one message at a time.
  */
-export async function claimDelivery(db: D1Database, id: string): Promise<Claim> {
+export async function claimDelivery(db: TenantDb, id: string): Promise<Claim> {
   const at = now();
   const leaseUntil = new Date(Date.now() + LEASE_SECONDS * 1000).toISOString();
   const row = await db
@@ -71,7 +72,7 @@ export async function claimDelivery(db: D1Database, id: string): Promise<Claim> 
  * The others are done, dead, or running elsewhere: their callers skip them.
  */
 export async function claimDeliveries(
-  db: D1Database,
+  db: TenantDb,
   ids: readonly string[],
 ): Promise<Map<string, { attempt: number; maxAttempts: number }>> {
   const claimed = new Map<string, { attempt: number; maxAttempts: number }>();
@@ -106,7 +107,7 @@ export interface AttemptRecord {
   error?: string;
 }
 
-function attemptInsert(db: D1Database, a: AttemptRecord): D1PreparedStatement {
+function attemptInsert(db: TenantDb, a: AttemptRecord): D1PreparedStatement {
   // the attempt number is the delivery's running count, so replays continue the numbering
   return db
     .prepare(
@@ -117,7 +118,7 @@ function attemptInsert(db: D1Database, a: AttemptRecord): D1PreparedStatement {
 }
 
 /** The statements that record a successful attempt, for a caller's batch. */
-export function successStatements(db: D1Database, attempt: AttemptRecord): D1PreparedStatement[] {
+export function successStatements(db: TenantDb, attempt: AttemptRecord): D1PreparedStatement[] {
   const at = now();
   return [
     attemptInsert(db, attempt),
@@ -131,7 +132,7 @@ export function successStatements(db: D1Database, attempt: AttemptRecord): D1Pre
 }
 
 /** The statements that record a failed attempt: back to pending, or dead when `final`. */
-export function failureStatements(db: D1Database, attempt: AttemptRecord, final: boolean): D1PreparedStatement[] {
+export function failureStatements(db: TenantDb, attempt: AttemptRecord, final: boolean): D1PreparedStatement[] {
   return [
     attemptInsert(db, attempt),
     db
@@ -140,16 +141,16 @@ export function failureStatements(db: D1Database, attempt: AttemptRecord, final:
   ];
 }
 
-export async function recordSuccess(db: D1Database, attempt: AttemptRecord): Promise<void> {
+export async function recordSuccess(db: TenantDb, attempt: AttemptRecord): Promise<void> {
   await db.batch(successStatements(db, attempt));
 }
 
-export async function recordFailure(db: D1Database, attempt: AttemptRecord, final: boolean): Promise<void> {
+export async function recordFailure(db: TenantDb, attempt: AttemptRecord, final: boolean): Promise<void> {
   await db.batch(failureStatements(db, attempt, final));
 }
 
 /** Gives the delivery a fresh run of attempts (a replay): earlier attempts stay in its history. */
-export function reopenDelivery(db: D1Database, id: string): D1PreparedStatement {
+export function reopenDelivery(db: TenantDb, id: string): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE deliveries SET status = 'pending', attempt_floor = attempts, lease_until = NULL, updated_at = ?
@@ -186,7 +187,7 @@ export const deliverySchema = z
 export type Delivery = z.infer<typeof deliverySchema>;
 
 /** An event's deliveries, each with every attempt, oldest first. */
-export async function deliveriesOfEvent(db: D1Database, tenantId: string, eventId: string): Promise<Delivery[]> {
+export async function deliveriesOfEvent(db: TenantDb, tenantId: string, eventId: string): Promise<Delivery[]> {
   const [deliveries, attempts] = await db.batch([
     db
       .prepare(

@@ -10,6 +10,7 @@
  * a broken fraud check must not wave payments through) fails the operation; "skip"
  * records the failure and goes on with the payload unchanged. A veto always stops it.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { HookCatalogue, type HookName, type HookPayload, isHookName } from "@digital-commerce/plugin-sdk";
 import type { z } from "zod";
 import { invokePlugin, type SandboxDeps, SandboxError } from "../sandbox/index.ts";
@@ -22,6 +23,8 @@ export interface HookRun {
   tenantId: string;
   traceId: string;
   deps: SandboxDeps;
+  /** The tenant's ledger: where the run's writes, its trace and its events go. */
+  db: TenantDb;
 }
 
 export const DEFAULT_CHAIN_BUDGET_MS = 5_000;
@@ -176,7 +179,7 @@ export async function traceBeforeHooks<H extends HookName>(
   if (steps.length > 0 && options.record !== false) {
     const seq = nextSeq(run);
     run.deps.waitUntil(
-      recordChain(run.deps.env.DB, run.tenantId, seq, trace).catch((e: unknown) =>
+      recordChain(run.db, run.tenantId, seq, trace).catch((e: unknown) =>
         run.deps.log.error({ err: e, trace_id: run.traceId }, "could not record a hook trace"),
       ),
     );

@@ -14,7 +14,7 @@ import type { HookRun } from "./before-chain.ts";
  * await commitWithEvents(run, [insertProduct], [notification(run, "after_product_create", { product })]);
  */
 export function notification<H extends HookName>(run: HookRun, hook: H, payload: HookPayload<H>): OutboxEvent {
-  return outboxEvent(run.deps.env.DB, run.tenantId, hook, null, payload, run.traceId);
+  return outboxEvent(run.db, run.tenantId, hook, null, payload, run.traceId);
 }
 
 /**
@@ -28,7 +28,7 @@ export function analyticsEvent(
   data: { event: string; properties?: Record<string, unknown>; user_id?: string; session_id?: string },
 ): OutboxEvent {
   const event = eventDataSchema.parse({ timestamp: new Date().toISOString(), ...data });
-  return outboxEvent(run.deps.env.DB, run.tenantId, `analytics:${event.event}`, null, event, run.traceId);
+  return outboxEvent(run.db, run.tenantId, `analytics:${event.event}`, null, event, run.traceId);
 }
 
 /** Commits the statements and the events' rows as one D1 batch, then sends the events; returns the statements' results. */
@@ -38,7 +38,7 @@ export async function commitWithEvents(
   events: OutboxEvent[],
 ): Promise<D1Result[]> {
   const { env, log } = run.deps;
-  const results = await env.DB.batch([...statements, ...events.map((e) => e.statement)]);
-  await flushOutbox(env.DB, env, events, log);
+  const results = await run.db.batch([...statements, ...events.map((e) => e.statement)]);
+  await flushOutbox(run.db, env, events, log);
   return results.slice(0, statements.length);
 }

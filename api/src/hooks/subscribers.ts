@@ -4,19 +4,17 @@
  * the same, stated order).
  *
  * The tenant's active targets are cached per isolate for SUBSCRIBERS_TTL_MS: a
- * before-hook chain on every commerce request would otherwise pay one D1 query and
+ * before-hook chain on every commerce request would otherwise pay one ledger call and
  * one decryption per plugin. A lifecycle change through this isolate drops the
  * entry at once; another isolate may run the previous set for up to the TTL.
  */
-import {
-  type HookName,
-  type HookRegistration,
-  hookSchema,
-  type Webhook,
-  webhookSchema,
-} from "@digital-commerce/plugin-sdk";
-import { z } from "zod";
+import type { HookName, HookRegistration, Webhook } from "@digital-commerce/plugin-sdk";
+import type { ApiEnv } from "../env.ts";
+import { ledgerDb } from "../ledger/index.ts";
+import { findInstallation, knownVersion, listInstallations } from "../registry/index.ts";
 import { activeTargets, type SandboxTarget } from "../sandbox/index.ts";
+
+type TargetEnv = Pick<ApiEnv, "DB" | "LEDGER" | "CONFIG_ENCRYPTION_KEY">;
 
 export const SUBSCRIBERS_TTL_MS = 2_000;
 const MAX_TENANTS = 1_000;
@@ -30,7 +28,7 @@ const cache = new Map<string, { targets: Promise<SandboxTarget[]>; expires: numb
 
 export interface ReadOptions {
   /**
-   * Read D1 now rather than the cache: a lifecycle change made through the API Worker cannot drop
+   * Read the ledger now rather than the cache: a lifecycle change made through the API Worker cannot drop
    * the consumer's cache, and an event must reach a plugin activated a moment before it was
    * handled (a cached miss would be a lost delivery).
    */
@@ -39,7 +37,7 @@ export interface ReadOptions {
 
 /** The tenant's active plugins as call targets, from the per-isolate cache unless `fresh`. */
 export function activeTargetsOf(
-  env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
+  env: TargetEnv,
   tenantId: string,
   { fresh = false }: ReadOptions = {},
 ): Promise<SandboxTarget[]> {
@@ -63,7 +61,7 @@ export function byRunOrder(a: Subscription, b: Subscription): number {
 
 /** The tenant's active handlers of `hook`, in run order. */
 export async function subscribersOf(
-  env: { DB: D1Database; CONFIG_ENCRYPTION_KEY: string },
+  env: TargetEnv,
   tenantId: string,
   hook: HookName | string,
 ): Promise<Subscription[]> {
@@ -75,64 +73,37 @@ export async function subscribersOf(
     .sort(byRunOrder);
 }
 
-const hooksRow = z.object({ slug: z.string(), hooks: z.string() });
-
 /**
- * The tenant's active plugins' registrations of `hook`, read from D1 now, without decrypting
+ * The tenant's active plugins' registrations of `hook`, read from its ledger now, without decrypting
  * any configuration: what the consumer's fan-out needs for every event (which plugins, how many
- * attempts), and nothing more.
+ * attempts), and nothing more. Manifests come from the catalogue, read once per isolate.
  */
 export async function registrationsOf(
-  db: D1Database,
+  env: Pick<TargetEnv, "DB" | "LEDGER">,
   tenantId: string,
   hook: string,
 ): Promise<{ slug: string; registration: HookRegistration }[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT i.slug, json_extract(v.manifest, '$.hooks') AS hooks
-         FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
-        WHERE i.tenant_id = ? AND i.state = 'active'`,
-    )
-    .bind(tenantId)
-    .all();
-  return results.flatMap((raw) => {
-    const row = hooksRow.parse(raw);
-    return z
-      .array(hookSchema)
-      .parse(JSON.parse(row.hooks))
-      .filter((h) => h.name === hook)
-      .map((registration) => ({ slug: row.slug, registration }));
-  });
+  const active = (await listInstallations(ledgerDb(env, tenantId), tenantId)).filter((i) => i.state === "active");
+  const versions = await Promise.all(active.map((i) => knownVersion(env.DB, i.slug, i.version)));
+  return versions.flatMap((v) =>
+    (v?.manifest.hooks ?? []).filter((h) => h.name === hook).map((registration) => ({ slug: v?.slug as string, registration })),
+  );
 }
-
-const webhooksRow = z.object({ webhooks: z.string().nullable() });
 
 /**
  * The webhook at `path` of the plugin the tenant installed (active or not: a verified event is never
  * dropped for a plugin deactivated since; its delivery fails and waits in the dead letters), or null.
  */
 export async function webhookRegistrationOf(
-  db: D1Database,
+  env: Pick<TargetEnv, "DB" | "LEDGER">,
   tenantId: string,
   slug: string,
   path: string,
 ): Promise<Webhook | null> {
-  const raw = await db
-    .prepare(
-      `SELECT json_extract(v.manifest, '$.webhooks') AS webhooks
-         FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
-        WHERE i.tenant_id = ? AND i.slug = ?`,
-    )
-    .bind(tenantId, slug)
-    .first();
-  if (raw === null) return null;
-  const { webhooks } = webhooksRow.parse(raw);
-  return (
-    z
-      .array(webhookSchema)
-      .parse(JSON.parse(webhooks ?? "[]"))
-      .find((w) => w.path === path) ?? null
-  );
+  const installation = await findInstallation(ledgerDb(env, tenantId), tenantId, slug);
+  if (!installation) return null;
+  const version = await knownVersion(env.DB, installation.slug, installation.version);
+  return version?.manifest.webhooks.find((w) => w.path === path) ?? null;
 }
 
 /** Drops the tenant's cached subscribers: call after any change to its plugins. */

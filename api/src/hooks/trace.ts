@@ -3,6 +3,7 @@
  * how long, and whether it transformed, left, vetoed or failed the payload. Stored
  * per request trace id so the admin API can show it next to the after-hook deliveries.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 
 export const traceStepSchema = z
@@ -43,7 +44,7 @@ export function nextSeq(run: object): number {
   return seq;
 }
 
-export function recordChain(db: D1Database, tenantId: string, seq: number, chain: ChainTrace): Promise<unknown> {
+export function recordChain(db: TenantDb, tenantId: string, seq: number, chain: ChainTrace): Promise<unknown> {
   return db
     .prepare(
       `INSERT INTO hook_traces (trace_id, seq, tenant_id, hook, outcome, duration_ms, steps) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -62,7 +63,7 @@ const traceRow = z.object({
 });
 
 /** The before-hook chains a request ran, in order. */
-export async function chainsOfTrace(db: D1Database, tenantId: string, traceId: string): Promise<ChainTrace[]> {
+export async function chainsOfTrace(db: TenantDb, tenantId: string, traceId: string): Promise<ChainTrace[]> {
   const { results } = await db
     .prepare(
       `SELECT trace_id, hook, outcome, duration_ms, steps, created_at FROM hook_traces

@@ -2,5 +2,5 @@
 export { errorResponse } from "./errors.ts";
 export { requestContext } from "./request-context.ts";
 export { sandboxDepsOf } from "./sandbox-deps.ts";
-export { hookRunOf, traceContext } from "./trace-context.ts";
+export { hookRunOf, tenantDbOf, traceContext } from "./trace-context.ts";
 export { validationHook } from "./validation.ts";

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import type { HookRun } from "../hooks/index.ts";
+import { ledgerDb, type TenantDb } from "../ledger/index.ts";
 import { sandboxDepsOf } from "./sandbox-deps.ts";
 
 export const traceContext = createMiddleware<AppEnv>(async (c, next) => {
@@ -13,7 +14,13 @@ export const traceContext = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** The HookRun of an authenticated request: its tenant, its trace id and the sandbox. */
+/** The HookRun of an authenticated request: its tenant, its trace id, the sandbox and the tenant's ledger. */
 export function hookRunOf(c: Context<AppEnv>): HookRun {
-  return { tenantId: c.get("principal").tenantId, traceId: c.get("traceId"), deps: sandboxDepsOf(c) };
+  const { tenantId } = c.get("principal");
+  return { tenantId, traceId: c.get("traceId"), deps: sandboxDepsOf(c), db: ledgerDb(c.env, tenantId) };
+}
+
+/** The authenticated request's tenant's ledger. */
+export function tenantDbOf(c: Context<AppEnv>): TenantDb {
+  return ledgerDb(c.env, c.get("principal").tenantId);
 }

@@ -6,15 +6,18 @@
 import type { ApiEnv } from "../env.ts";
 import type { ProgramArgs, ProgramName, ProgramResult } from "./programs.ts";
 import { RemoteDatabase } from "./remote-database.ts";
+import type { TenantDb } from "./tenant-db.ts";
 import { unwrap } from "./wire.ts";
 
 export { migrateLedger } from "./migrate.ts";
 export { LEDGER_MIGRATIONS, type LedgerMigration } from "./migrations.ts";
 export type { ProgramArgs, ProgramName, ProgramResult } from "./programs.ts";
 export { SqlDatabase } from "./sql-database.ts";
+export type { TenantDb } from "./tenant-db.ts";
 export { TenantLedger } from "./tenant-ledger.ts";
 
 type LedgerEnv = Pick<ApiEnv, "LEDGER">;
+
 
 /** The tenant's ledger: one object per tenant id, wherever the caller runs (API Worker or consumers). */
 export function ledgerOf(env: LedgerEnv, tenantId: string) {
@@ -32,6 +35,6 @@ export async function runLedger<K extends ProgramName>(
 }
 
 /** The tenant's ledger behind D1's statement API: one call per statement, one per batch. */
-export function ledgerDb(env: LedgerEnv, tenantId: string): D1Database {
-  return new RemoteDatabase(ledgerOf(env, tenantId)).asD1();
+export function ledgerDb(env: LedgerEnv, tenantId: string): TenantDb {
+  return new RemoteDatabase(ledgerOf(env, tenantId)).asD1() as TenantDb;
 }

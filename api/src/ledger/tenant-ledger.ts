@@ -3,16 +3,32 @@
  * configuration, the outbox, deliveries and their attempts, dead letters, traces and call accounting.
  * Single-threaded per tenant, so one tenant's burst loads only its own object; D1 keeps the global,
  * read-mostly tables (tenants, token digests, the plugin catalogue).
+ *
+ * Nothing is lost between a write and its queue: an event's outbox row commits with the change, the
+ * writer sends it after the commit and marks it sent. While a row is unsent the object keeps an alarm
+ * set, and the alarm sends what is still unsent after OUTBOX_REDRIVE_AFTER_SECONDS (a failed send, a
+ * writer stopped between commit and send), so no scan over every tenant is ever needed.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { ApiEnv } from "../env.ts";
+import { serviceLogger } from "../logging/index.ts";
+import { redriveOutbox } from "../outbox/index.ts";
 import { migrateLedger } from "./migrate.ts";
 import { type ProgramArgs, type ProgramName, type ProgramResult, programs } from "./programs.ts";
 import { SqlDatabase } from "./sql-database.ts";
+import type { TenantDb } from "./tenant-db.ts";
 import { failedAnswer, type LedgerAnswer, type WireStatement } from "./wire.ts";
+
+/** Seconds an event may stay unsent before the alarm sends it (OUTBOX_REDRIVE_AFTER_SECONDS, default 60). */
+function redriveAfterSeconds(env: ApiEnv): number {
+  const seconds = Number(env.OUTBOX_REDRIVE_AFTER_SECONDS ?? 60);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : 60;
+}
 
 export class TenantLedger extends DurableObject<ApiEnv> {
   readonly #db: SqlDatabase;
+  /** Whether an alarm is set for the unsent events (kept in memory; the alarm itself is durable). */
+  #armed: boolean | null = null;
 
   constructor(ctx: DurableObjectState, env: ApiEnv) {
     super(ctx, env);

@@ -24,7 +24,7 @@ export async function planActivate(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<TransitionPlan<string[]>> {
-  const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
+  const { snapshot, plugin } = await readInstalled(scope.catalogue, scope.db, scope.tenantId, slug);
   if (plugin.state === "active")
     throw new LifecycleError("ILLEGAL_TRANSITION", `${slug} is already active.`, { slug, state: "active" });
 

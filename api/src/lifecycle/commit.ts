@@ -6,6 +6,7 @@
  * transition_guards when a state the plan relied on has changed since it was
  * read; the CHECK constraint then fails and the whole batch rolls back.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { HookName } from "@digital-commerce/plugin-sdk";
 import type { Logger } from "../logging/index.ts";
 import { flushOutbox, type OutboxEvent, type OutboxQueues, outboxEvent } from "../outbox/index.ts";
@@ -14,7 +15,10 @@ import type { SandboxDeps } from "../sandbox/index.ts";
 import { LifecycleError } from "./errors.ts";
 
 export interface TenantScope {
-  db: D1Database;
+  /** D1: the plugin catalogue. */
+  catalogue: D1Database;
+  /** The tenant's ledger: its installations, transition guards and outbox. */
+  db: TenantDb;
   queues: OutboxQueues;
   tenantId: string;
   secret: string;

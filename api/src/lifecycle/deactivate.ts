@@ -25,7 +25,7 @@ export async function planDeactivate(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<TransitionPlan<string[]>> {
-  const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
+  const { snapshot, plugin } = await readInstalled(scope.catalogue, scope.db, scope.tenantId, slug);
   if (plugin.state !== "active") {
     throw new LifecycleError(
       "ILLEGAL_TRANSITION",
@@ -73,7 +73,7 @@ export async function planUninstall(
   slug: string,
   options: { cascade?: boolean } = {},
 ): Promise<TransitionPlan<string[]>> {
-  const { snapshot, plugin } = await readInstalled(scope.db, scope.tenantId, slug);
+  const { snapshot, plugin } = await readInstalled(scope.catalogue, scope.db, scope.tenantId, slug);
   const dependents = installedDependents(snapshot, slug);
   if (!options.cascade) {
     if (plugin.state === "active") {

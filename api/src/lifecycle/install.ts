@@ -47,8 +47,8 @@ export async function planInstall(
   slug: string,
   options: InstallOptions = {},
 ): Promise<TransitionPlan<InstalledEntry[]>> {
-  const snapshot = await readSnapshot(scope.db, scope.tenantId);
-  await versionsIn(scope.db, snapshot, slug);
+  const snapshot = await readSnapshot(scope.catalogue, scope.db, scope.tenantId);
+  await versionsIn(scope.catalogue, snapshot, slug);
   const already = snapshot.installed.get(slug);
   if (already) {
     throw new LifecycleError(

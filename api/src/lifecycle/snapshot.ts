@@ -2,6 +2,7 @@
  * What a transition is planned from: the catalogue and the tenant's installations,
  * read together. The commit re-checks the states it relied on (see commit.ts).
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { PluginManifest } from "@digital-commerce/plugin-sdk";
 import {
   type Installation,
@@ -25,13 +26,14 @@ export interface TenantSnapshot {
   edges: [string, string][];
 }
 
-export async function readSnapshot(db: D1Database, tenantId: string): Promise<TenantSnapshot> {
-  const [versions, installations] = await Promise.all([listPluginVersions(db), listInstallations(db, tenantId)]);
+/** The catalogue (D1) and the tenant's installations (its ledger), read together. */
+export async function readSnapshot(catalogue: D1Database, db: TenantDb, tenantId: string): Promise<TenantSnapshot> {
+  const [versions, installations] = await Promise.all([listPluginVersions(catalogue), listInstallations(db, tenantId)]);
   const byVersion = new Map(versions.map((v) => [`${v.slug}@${v.version}`, v]));
   const installed = new Map<string, InstalledPlugin>();
   for (const i of installations) {
     const version = byVersion.get(`${i.slug}@${i.version}`);
-    // the foreign key keeps this from happening; a missing manifest would be a corrupt registry
+    // versions are never deleted; a missing manifest would be a corrupt registry
     if (!version) throw new Error(`installation ${i.slug}@${i.version} has no registered manifest`);
     installed.set(i.slug, { ...i, manifest: version.manifest, bundle_hash: version.bundle_hash });
   }
@@ -47,25 +49,26 @@ export async function readSnapshot(db: D1Database, tenantId: string): Promise<Te
  * such plugin exists at all, ILLEGAL_TRANSITION when the tenant does not have it.
  */
 export async function readInstalled(
-  db: D1Database,
+  catalogue: D1Database,
+  db: TenantDb,
   tenantId: string,
   slug: string,
 ): Promise<{ snapshot: TenantSnapshot; plugin: InstalledPlugin }> {
-  const snapshot = await readSnapshot(db, tenantId);
+  const snapshot = await readSnapshot(catalogue, db, tenantId);
   const plugin = snapshot.installed.get(slug);
   if (plugin) return { snapshot, plugin };
-  await versionsIn(db, snapshot, slug);
+  await versionsIn(catalogue, snapshot, slug);
   throw notInstalled(slug);
 }
 
 /** The registered versions of `slug`, newest first, or PLUGIN_NOT_FOUND naming the nearest slug. */
 export async function versionsIn(
-  db: D1Database,
+  catalogue: D1Database,
   snapshot: TenantSnapshot,
   slug: string,
 ): Promise<[PluginVersion, ...PluginVersion[]]> {
   const [latest, ...older] = snapshot.versions.filter((v) => v.slug === slug);
-  if (!latest) throw await pluginNotFound(db, slug);
+  if (!latest) throw await pluginNotFound(catalogue, slug);
   return [latest, ...older];
 }
 

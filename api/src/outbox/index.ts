@@ -4,6 +4,7 @@
  * the row unsent, and the scheduled re-drive sends it later, so nothing is lost
  * between the write and the queue.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { HookName } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
@@ -55,7 +56,7 @@ export function queueOf(topic: string): OutboxQueue {
  * second write of the same id changes nothing, which the batch's result shows as 0 changes.
  */
 export function outboxEvent(
-  db: D1Database,
+  db: TenantDb,
   tenantId: string,
   topic: OutboxTopic,
   pluginSlug: string | null,
@@ -90,7 +91,7 @@ function producer(queues: OutboxQueues, queue: OutboxQueue): Queue<unknown> {
 
 /** Sends committed events and marks them sent; a failed send is logged and left for the re-drive. */
 export async function flushOutbox(
-  db: D1Database,
+  db: TenantDb,
   queues: OutboxQueues,
   events: readonly OutboxEvent[],
   log: Logger,
@@ -115,7 +116,7 @@ export async function flushOutbox(
   await markSent(db, sent);
 }
 
-async function markSent(db: D1Database, ids: readonly string[]): Promise<void> {
+async function markSent(db: TenantDb, ids: readonly string[]): Promise<void> {
   // D1 binds at most 100 parameters a statement
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
@@ -142,7 +143,7 @@ const unsentRow = z.object({
  * or the Worker stopped between commit and send). A row sent twice is harmless: deliveries are idempotent.
  */
 export async function redriveOutbox(
-  db: D1Database,
+  db: TenantDb,
   queues: OutboxQueues,
   log: Logger,
   { olderThanSeconds = 60, limit = 500 } = {},
@@ -180,7 +181,7 @@ export async function redriveOutbox(
 }
 
 /** An event's payload: inline in the message, or read from its outbox row when it was too large. */
-export async function eventPayload(db: D1Database, event: HookEventMessage): Promise<unknown> {
+export async function eventPayload(db: TenantDb, event: HookEventMessage): Promise<unknown> {
   if (event.payload !== undefined) return event.payload;
   const row = await db.prepare("SELECT payload FROM outbox WHERE id = ?").bind(event.id).first<{ payload: string }>();
   if (!row) throw new Error(`outbox row ${event.id} is missing; its payload cannot be read`);

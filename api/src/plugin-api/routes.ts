@@ -10,6 +10,7 @@
  * signed out sets or clears `dcp_session` on the answer (commerce/session-cookie.ts).
  * Inbound webhooks are in webhooks.ts.
  */
+import { ledgerDb } from "../ledger/index.ts";
 import { findRoute } from "@digital-commerce/plugin-sdk";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -64,7 +65,7 @@ export function answered(c: Context<AppEnv>, target: SandboxTarget, response: Re
   headers.set("x-trace-id", c.get("traceId"));
   if (refused.length > 0) {
     c.executionCtx.waitUntil(
-      recordSecurityEvent(c.env.DB, {
+      recordSecurityEvent(ledgerDb(c.env, target.tenant.id), {
         tenantId: target.tenant.id,
         slug: target.slug,
         kind: "invalid_cookie",
@@ -107,7 +108,7 @@ async function serveEndpoint(
   const traceId = c.get("traceId");
   const opensSessions = grants(target, "sessions") && target.manifest.category === "auth";
   const scope = { tenantId, provider: slug };
-  const session = opensSessions ? await storeSessionOf(c.env.DB, scope, c.req.header("cookie")) : null;
+  const session = opensSessions ? await storeSessionOf(ledgerDb(c.env, tenantId), scope, c.req.header("cookie")) : null;
   const response = await invokePlugin(sandboxDepsOf(c), target, {
     kind: "endpoint",
     name: `${endpoint.method} ${endpoint.path}`,
@@ -119,7 +120,7 @@ async function serveEndpoint(
   const answer = answered(c, target, response, basePath);
   if (opensSessions) {
     // set by the platform after the plugin answered: the plugin never names the store's cookie
-    const cookie = await sessionCookieAfter(c.env.DB, { ...scope, traceId, before: session });
+    const cookie = await sessionCookieAfter(ledgerDb(c.env, tenantId), { ...scope, traceId, before: session });
     if (cookie) answer.headers.append("set-cookie", cookie);
   }
   return answer;

@@ -7,6 +7,7 @@
  * The hook-events queue delivers it to the plugin (its handler, or its category's handleWebhook) with
  * the pipeline's retries and dead letters; the request's trace id finds it.
  */
+import { ledgerDb } from "../ledger/index.ts";
 import { type Webhook, webhookEventSchema } from "@digital-commerce/plugin-sdk";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -37,7 +38,7 @@ async function queueVerified(c: Context<AppEnv>, target: SandboxTarget, webhook:
   });
   if (!verdict.accepted) {
     c.executionCtx.waitUntil(
-      recordSecurityEvent(c.env.DB, {
+      recordSecurityEvent(ledgerDb(c.env, target.tenant.id), {
         tenantId: target.tenant.id,
         slug: target.slug,
         kind: "webhook_refused",
@@ -59,8 +60,9 @@ async function queueVerified(c: Context<AppEnv>, target: SandboxTarget, webhook:
   }
   const event = parsed.data;
   const id = await inboundEventId(target, webhook.path, event.id);
+  const db = ledgerDb(c.env, target.tenant.id);
   const outbox = outboxEvent(
-    c.env.DB,
+    db,
     target.tenant.id,
     `${WEBHOOK_TOPIC_PREFIX}${webhook.path}`,
     target.slug,
@@ -68,10 +70,10 @@ async function queueVerified(c: Context<AppEnv>, target: SandboxTarget, webhook:
     c.get("traceId"),
     id,
   );
-  const [written] = await c.env.DB.batch([outbox.statement]);
+  const [written] = await db.batch([outbox.statement]);
   const duplicate = written?.meta.changes === 0;
   // a duplicate was queued when it first came (or is re-driven from its row): sending it again adds nothing
-  if (!duplicate) await flushOutbox(c.env.DB, c.env, [outbox], c.get("log"));
+  if (!duplicate) await flushOutbox(db, c.env, [outbox], c.get("log"));
   c.get("log").info({ plugin: target.slug, event_id: id, provider_event: event.id, duplicate }, "webhook queued");
   return c.json({ received: true, event_id: id, provider_event_id: event.id, duplicate }, 200);
 }

@@ -10,6 +10,7 @@ export {
 } from "./installations.ts";
 export {
   getPluginVersion,
+  knownVersion,
   listPluginVersions,
   type PluginVersion,
   pluginNotFound,

@@ -1,4 +1,5 @@
 /** A tenant's installed plugins: version, state, configuration and granted permissions. */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { type Permissions, permissionsSchema } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 
@@ -21,7 +22,7 @@ const installationRow = z.object({
 });
 export type Installation = z.infer<typeof installationRow>;
 
-export async function listInstallations(db: D1Database, tenantId: string): Promise<Installation[]> {
+export async function listInstallations(db: TenantDb, tenantId: string): Promise<Installation[]> {
   const { results } = await db
     .prepare("SELECT * FROM installations WHERE tenant_id = ? ORDER BY slug")
     .bind(tenantId)
@@ -29,7 +30,7 @@ export async function listInstallations(db: D1Database, tenantId: string): Promi
   return results.map((row) => installationRow.parse(row));
 }
 
-export async function findInstallation(db: D1Database, tenantId: string, slug: string): Promise<Installation | null> {
+export async function findInstallation(db: TenantDb, tenantId: string, slug: string): Promise<Installation | null> {
   const row = await db
     .prepare("SELECT * FROM installations WHERE tenant_id = ? AND slug = ?")
     .bind(tenantId, slug)

@@ -69,6 +69,27 @@ export async function versionsOf(db: D1Database, slug: string): Promise<PluginVe
   return sortNewestFirst(results.map((row) => versionRow.parse(row)));
 }
 
+/** Versions read so far by this isolate: a registered version never changes, so it is read from D1 once. */
+const knownVersions = new Map<string, PluginVersion>();
+const KNOWN_VERSIONS_MAX = 1_000;
+
+/**
+ * One registered version, from this isolate's memory after the first read. Installations live in each
+ * tenant's ledger and the catalogue in D1, so there is no join: the installation names the version,
+ * this gives its manifest. Null when no such version is registered.
+ */
+export async function knownVersion(db: D1Database, slug: string, version: string): Promise<PluginVersion | null> {
+  const key = `${slug}@${version}`;
+  const hit = knownVersions.get(key);
+  if (hit) return hit;
+  const row = await db.prepare("SELECT * FROM plugin_versions WHERE slug = ? AND version = ?").bind(slug, version).first();
+  if (!row) return null;
+  const parsed = versionRow.parse(row);
+  if (knownVersions.size >= KNOWN_VERSIONS_MAX) knownVersions.delete(knownVersions.keys().next().value as string);
+  knownVersions.set(key, parsed);
+  return parsed;
+}
+
 export async function getPluginVersion(db: D1Database, slug: string, version: string): Promise<PluginVersion> {
   const row = await db
     .prepare("SELECT * FROM plugin_versions WHERE slug = ? AND version = ?")

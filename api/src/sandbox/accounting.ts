@@ -1,4 +1,5 @@
 /** Per-plugin, per-tenant accounting of calls: what the health endpoint reports. */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 
 /**
@@ -21,7 +22,7 @@ export interface CallRecord {
   error?: { code: string; message: string };
 }
 
-export async function recordCall(db: D1Database, call: CallRecord): Promise<void> {
+export async function recordCall(db: TenantDb, call: CallRecord): Promise<void> {
   await db
     .prepare(
       `INSERT INTO plugin_calls (tenant_id, slug, kind, name, started_at, duration_ms, outcome, error_code, error_message)
@@ -68,7 +69,7 @@ function percentile(sorted: number[], p: number): number | null {
 }
 
 /** Calls of the last 24 hours; latency percentiles over the latest 1,000 of them. */
-export async function callStats(db: D1Database, tenantId: string, slug: string, now = new Date()): Promise<CallStats> {
+export async function callStats(db: TenantDb, tenantId: string, slug: string, now = new Date()): Promise<CallStats> {
   const since = new Date(now.getTime() - STATS_WINDOW_HOURS * 3_600_000).toISOString();
   const [counts, latencies, lastError, denied, connections] = await db.batch([
     db

@@ -4,6 +4,7 @@
  * denied. What the dashboard's health charts draw. Percentiles are computed in SQL (window functions
  * over the calls of each bucket), so a busy plugin's day is not shipped to the Worker row by row.
  */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 
 export const historyBuckets = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -48,7 +49,7 @@ const deniedRow = z.object({ b: z.number(), n: z.number() });
  * Times are bucketed by their epoch milliseconds, so hours and days are UTC's.
  */
 export async function callHistory(
-  db: D1Database,
+  db: TenantDb,
   tenantId: string,
   slug: string,
   window: { bucket: HistoryBucket; buckets: number; now?: Date },

@@ -5,6 +5,7 @@
  * that times out or hits a limit abandons its isolate, so a plugin stuck in a loop
  * never serves the next call.
  */
+import { ledgerDb } from "../ledger/index.ts";
 import { isPermanentFailure, PERMANENT_FAILURE_MARK } from "@digital-commerce/plugin-sdk";
 import type { Invocation, PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../env.ts";
@@ -99,7 +100,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const record = (outcome: CallOutcome, error?: { code: string; message: string }) =>
     deps.waitUntil(
-      recordCall(deps.env.DB, {
+      recordCall(ledgerDb(deps.env, target.tenant.id), {
         tenantId: target.tenant.id,
         slug: target.slug,
         kind: call.kind,
@@ -132,7 +133,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
       abandonIsolate(deps.env, target);
       record("timeout", { code: error.code, message: error.message });
       deps.waitUntil(
-        recordSecurityEvent(deps.env.DB, {
+        recordSecurityEvent(ledgerDb(deps.env, target.tenant.id), {
           tenantId: target.tenant.id,
           slug: target.slug,
           kind: "timeout",
@@ -150,7 +151,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
     if (failure.outcome !== "error") {
       abandonIsolate(deps.env, target);
       deps.waitUntil(
-        recordSecurityEvent(deps.env.DB, {
+        recordSecurityEvent(ledgerDb(deps.env, target.tenant.id), {
           tenantId: target.tenant.id,
           slug: target.slug,
           kind: "limit_exceeded",

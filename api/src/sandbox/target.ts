@@ -7,15 +7,21 @@ import {
   type Capability,
   type Permissions,
   type PluginManifest,
-  permissionsSchema,
-  pluginManifestSchema,
   type SocketGrant,
   socketAddressOf,
 } from "@digital-commerce/plugin-sdk";
-import { z } from "zod";
 import { revealConfig } from "../config/index.ts";
+import type { ApiEnv } from "../env.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import { hostProblem, type UrlPolicy, urlProblem } from "../net/index.ts";
-import { type PluginState, pluginState } from "../registry/index.ts";
+import {
+  findInstallation,
+  type Installation,
+  knownVersion,
+  listInstallations,
+  type PluginState,
+} from "../registry/index.ts";
+import { findTenant } from "../tenants/index.ts";
 import { SandboxError } from "./errors.ts";
 
 export interface SandboxTarget {
@@ -30,71 +36,67 @@ export interface SandboxTarget {
   config: Record<string, unknown>;
 }
 
-const targetRow = z.object({
-  tenant_id: z.string(),
-  tenant_slug: z.string(),
-  tenant_name: z.string(),
-  tenant_settings: z.string(),
-  slug: z.string(),
-  version: z.string(),
-  state: pluginState,
-  config: z.string(),
-  permissions: z.string(),
-  manifest: z.string(),
-  bundle_hash: z.string().nullable(),
-});
+type Secrets = Pick<ApiEnv, "DB" | "LEDGER" | "CONFIG_ENCRYPTION_KEY">;
 
-const targetQuery = `SELECT t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, t.settings AS tenant_settings,
-            i.slug, i.version, i.state, i.config, i.permissions, v.manifest, v.bundle_hash
-       FROM installations i
-       JOIN tenants t ON t.id = i.tenant_id
-       JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version`;
+/** Tenants read by this isolate, briefly: a store's name and settings change rarely, and each call needs them. */
+const TENANT_TTL_MS = 30_000;
+const tenants = new Map<string, { tenant: SandboxTarget["tenant"]; expires: number }>();
 
-type Secrets = { DB: D1Database; CONFIG_ENCRYPTION_KEY: string };
+async function tenantOf(env: Secrets, tenantId: string): Promise<SandboxTarget["tenant"] | null> {
+  const hit = tenants.get(tenantId);
+  if (hit && hit.expires > Date.now()) return hit.tenant;
+  const found = await findTenant(env.DB, tenantId);
+  if (!found) return null;
+  const tenant = { id: found.id, slug: found.slug, name: found.name, settings: found.settings };
+  tenants.set(tenantId, { tenant, expires: Date.now() + TENANT_TTL_MS });
+  return tenant;
+}
 
-async function toTarget(env: Secrets, raw: unknown): Promise<SandboxTarget> {
-  const row = targetRow.parse(raw);
-  if (!row.bundle_hash) {
+/** The installation (the tenant's ledger) with its version's manifest and bundle (the catalogue, in D1). */
+async function toTarget(env: Secrets, tenant: SandboxTarget["tenant"], installation: Installation): Promise<SandboxTarget> {
+  const version = await knownVersion(env.DB, installation.slug, installation.version);
+  if (!version) throw new Error(`installation ${installation.slug}@${installation.version} has no registered manifest`);
+  if (!version.bundle_hash) {
     throw new SandboxError(
       "BUNDLE_MISSING",
-      `${row.slug}@${row.version} was registered without a bundle; publish its code.`,
+      `${installation.slug}@${installation.version} was registered without a bundle; publish its code.`,
     );
   }
-  const manifest = pluginManifestSchema.parse(JSON.parse(row.manifest));
-  const config = await revealConfig(manifest.settings_schema, JSON.parse(row.config) as Record<string, unknown>, {
+  const { manifest } = version;
+  const config = await revealConfig(manifest.settings_schema, installation.config, {
     secret: env.CONFIG_ENCRYPTION_KEY,
-    tenantId: row.tenant_id,
-    slug: row.slug,
+    tenantId: tenant.id,
+    slug: installation.slug,
   });
   return {
-    tenant: {
-      id: row.tenant_id,
-      slug: row.tenant_slug,
-      name: row.tenant_name,
-      settings: JSON.parse(row.tenant_settings) as Record<string, unknown>,
-    },
-    slug: row.slug,
-    version: row.version,
-    hash: row.bundle_hash,
-    state: row.state,
+    tenant,
+    slug: installation.slug,
+    version: installation.version,
+    hash: version.bundle_hash,
+    state: installation.state,
     manifest,
-    granted: permissionsSchema.parse(JSON.parse(row.permissions)),
+    granted: installation.permissions,
     config,
   };
 }
 
 /** The tenant's installation of `slug` as a call target, or null when the tenant does not have it. */
 export async function findTarget(env: Secrets, tenantId: string, slug: string): Promise<SandboxTarget | null> {
-  const raw = await env.DB.prepare(`${targetQuery} WHERE i.tenant_id = ? AND i.slug = ?`).bind(tenantId, slug).first();
-  return raw ? await toTarget(env, raw) : null;
+  const [tenant, installation] = await Promise.all([
+    tenantOf(env, tenantId),
+    findInstallation(ledgerDb(env, tenantId), tenantId, slug),
+  ]);
+  return tenant && installation ? await toTarget(env, tenant, installation) : null;
 }
 
-/** Every plugin active for the tenant, as call targets, in one query. */
+/** Every plugin active for the tenant, as call targets, in one ledger call. */
 export async function activeTargets(env: Secrets, tenantId: string): Promise<SandboxTarget[]> {
-  const { results } = await env.DB.prepare(`${targetQuery} WHERE i.tenant_id = ? AND i.state = 'active'`)
-    .bind(tenantId)
-    .all();
-  return await Promise.all(results.map((raw) => toTarget(env, raw)));
+  const [tenant, installations] = await Promise.all([
+    tenantOf(env, tenantId),
+    listInstallations(ledgerDb(env, tenantId), tenantId),
+  ]);
+  if (!tenant) return [];
+  return await Promise.all(installations.filter((i) => i.state === "active").map((i) => toTarget(env, tenant, i)));
 }
 
 export function grants(target: SandboxTarget, capability: Capability): boolean {

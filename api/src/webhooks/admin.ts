@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../auth/index.ts";
-import { validationHook } from "../http/index.ts";
+import { tenantDbOf, validationHook } from "../http/index.ts";
 import { urlPolicyOf } from "../net/index.ts";
 import { listDeliveries, replayDeliveries } from "./deliveries.ts";
 import {
@@ -28,7 +28,7 @@ webhooksAdmin.on(["POST", "PATCH", "PUT", "DELETE"], "*", requireRole("admin"));
 
 function scopeOf(c: Context<AppEnv>): EndpointScope {
   return {
-    db: c.env.DB,
+    db: tenantDbOf(c),
     tenantId: c.get("principal").tenantId,
     key: c.env.CONFIG_ENCRYPTION_KEY,
     urlPolicy: urlPolicyOf(c.env),
@@ -46,11 +46,11 @@ webhooksAdmin.openapi(routes.createEndpoint, async (c) => {
 });
 
 webhooksAdmin.openapi(routes.listEndpoints, async (c) => {
-  return c.json({ endpoints: await listEndpoints(c.env.DB, tenantOf(c)) }, 200);
+  return c.json({ endpoints: await listEndpoints(tenantDbOf(c), tenantOf(c)) }, 200);
 });
 
 webhooksAdmin.openapi(routes.getEndpoint, async (c) => {
-  return c.json(endpointViewOf(await findEndpoint(c.env.DB, tenantOf(c), c.req.valid("param").id)), 200);
+  return c.json(endpointViewOf(await findEndpoint(tenantDbOf(c), tenantOf(c), c.req.valid("param").id)), 200);
 });
 
 webhooksAdmin.openapi(routes.updateEndpoint, async (c) => {
@@ -58,7 +58,7 @@ webhooksAdmin.openapi(routes.updateEndpoint, async (c) => {
 });
 
 webhooksAdmin.openapi(routes.deleteEndpoint, async (c) => {
-  await deleteEndpoint(c.env.DB, tenantOf(c), c.req.valid("param").id);
+  await deleteEndpoint(tenantDbOf(c), tenantOf(c), c.req.valid("param").id);
   return c.body(null, 204);
 });
 
@@ -72,7 +72,7 @@ webhooksAdmin.openapi(routes.rotateSecret, async (c) => {
 });
 
 webhooksAdmin.openapi(routes.enableEndpoint, async (c) => {
-  return c.json(await enableEndpoint(c.env.DB, tenantOf(c), c.req.valid("param").id), 200);
+  return c.json(await enableEndpoint(tenantDbOf(c), tenantOf(c), c.req.valid("param").id), 200);
 });
 
 webhooksAdmin.openapi(routes.replay, async (c) => {
@@ -81,6 +81,6 @@ webhooksAdmin.openapi(routes.replay, async (c) => {
 });
 
 webhooksAdmin.openapi(routes.listDeliveries, async (c) => {
-  const deliveries = await listDeliveries(c.env.DB, tenantOf(c), c.req.valid("param").id, c.req.valid("query"));
+  const deliveries = await listDeliveries(tenantDbOf(c), tenantOf(c), c.req.valid("param").id, c.req.valid("query"));
   return c.json({ deliveries }, 200);
 });

@@ -3,6 +3,7 @@
  * secrets, POST, record the attempt, then say whether the queue message is done or comes back later.
  * Every attempt is a row in webhook_attempts; the schedule and the disable rule are in schedule.ts.
  */
+import { ledgerDb } from "../ledger/index.ts";
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
 import type { Logger } from "../logging/index.ts";
@@ -14,7 +15,7 @@ import { type EndpointRow, endpointRow, type WebhookDeliveryMessage } from "./sc
 import { signedHeaders } from "./secrets.ts";
 
 /** What an attempt needs: D1, the sealing key, the outbox producers (system events), the dead-letter producer, the knobs. */
-export type DeliveryEnv = Pick<ApiEnv, "DB" | "CONFIG_ENCRYPTION_KEY" | "WEBHOOK_ALLOW_PRIVATE_URLS"> &
+export type DeliveryEnv = Pick<ApiEnv, "LEDGER" | "CONFIG_ENCRYPTION_KEY" | "WEBHOOK_ALLOW_PRIVATE_URLS"> &
   OutboxQueues & {
     WEBHOOK_DELIVERIES_DLQ: Queue<unknown>;
     WEBHOOK_RETRY_SCALE?: string;
@@ -61,7 +62,7 @@ export async function attemptDelivery(
   message: WebhookDeliveryMessage,
   log: Logger,
 ): Promise<DeliveryOutcome> {
-  const db = env.DB;
+  const db = ledgerDb(env, message.tenant_id);
   const settings = deliverySettingsOf(env);
   const [deliveries, endpoints] = await db.batch([
     db
@@ -324,7 +325,7 @@ async function disableFailingEndpoint(
   lastError: string | null,
   log: Logger,
 ): Promise<void> {
-  const db = env.DB;
+  const db = ledgerDb(env, endpoint.tenant_id);
   const at = new Date().toISOString();
   const event = outboxEvent(db, endpoint.tenant_id, ENDPOINT_DISABLED_EVENT, null, {
     endpoint_id: endpoint.id,

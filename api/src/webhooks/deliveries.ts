@@ -1,4 +1,6 @@
 /** An endpoint's deliveries with every attempt, and the replay of the ones it missed. */
+import { ledgerDb } from "../ledger/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 import { findEndpoint } from "./endpoints.ts";
 import { WebhookError } from "./errors.ts";
@@ -11,7 +13,7 @@ const attemptRow = attemptView.extend({ delivery_id: z.string() });
 
 /** Deliveries matching `where` (and the tenant), newest first, each with its attempts in order. */
 async function deliveriesWhere(
-  db: D1Database,
+  db: TenantDb,
   where: string,
   params: unknown[],
   limit: number,
@@ -44,7 +46,7 @@ async function deliveriesWhere(
 
 /** The endpoint's deliveries, newest first, each with its attempts in order. */
 export async function listDeliveries(
-  db: D1Database,
+  db: TenantDb,
   tenantId: string,
   endpointId: string,
   filter: { status?: DeliveryStatus; limit: number },
@@ -55,7 +57,7 @@ export async function listDeliveries(
 }
 
 /** An event's webhook deliveries (one per subscribed endpoint), for the event's trace. */
-export function webhookDeliveriesOfEvent(db: D1Database, tenantId: string, eventId: string): Promise<DeliveryView[]> {
+export function webhookDeliveriesOfEvent(db: TenantDb, tenantId: string, eventId: string): Promise<DeliveryView[]> {
   return deliveriesWhere(db, "event_id = ? AND tenant_id = ?", [eventId, tenantId], 100);
 }
 
@@ -83,7 +85,7 @@ export async function replayDeliveries(
   endpointId: string,
   since?: string,
 ): Promise<{ replayed: number; remaining: number }> {
-  const db = env.DB;
+  const db = ledgerDb(env, tenantId);
   const endpoint = await findEndpoint(db, tenantId, endpointId);
   if (!endpoint.enabled) {
     throw new WebhookError(

@@ -1,4 +1,5 @@
 /** The endpoints registry: a tenant's webhook endpoints in D1, their secrets sealed, never answered back. */
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { z } from "zod";
 import { type UrlPolicy, urlProblem } from "../net/index.ts";
 import { endpointNotFound, invalidField, WebhookError } from "./errors.ts";
@@ -7,7 +8,7 @@ import { endpointRow } from "./schemas.ts";
 import { generateSecret, openSecret, sealSecret } from "./secrets.ts";
 
 export interface EndpointScope {
-  db: D1Database;
+  db: TenantDb;
   tenantId: string;
   /** CONFIG_ENCRYPTION_KEY: seals the secrets. */
   key: string;
@@ -55,7 +56,7 @@ export async function createEndpoint(
   return { endpoint: endpointViewOf(endpointRow.parse(row)), secret };
 }
 
-export async function listEndpoints(db: D1Database, tenantId: string): Promise<EndpointView[]> {
+export async function listEndpoints(db: TenantDb, tenantId: string): Promise<EndpointView[]> {
   const { results } = await db
     .prepare("SELECT * FROM webhook_endpoints WHERE tenant_id = ? ORDER BY created_at, id")
     .bind(tenantId)
@@ -64,7 +65,7 @@ export async function listEndpoints(db: D1Database, tenantId: string): Promise<E
 }
 
 /** The tenant's endpoint `id`; another tenant's endpoint is as absent as one that never existed. */
-export async function findEndpoint(db: D1Database, tenantId: string, id: string): Promise<EndpointRow> {
+export async function findEndpoint(db: TenantDb, tenantId: string, id: string): Promise<EndpointRow> {
   const row = await db
     .prepare("SELECT * FROM webhook_endpoints WHERE id = ? AND tenant_id = ?")
     .bind(id, tenantId)
@@ -109,7 +110,7 @@ export async function updateEndpoint(
 }
 
 /** Deletes the endpoint with its deliveries and attempts; queued messages for them find nothing and are dropped. */
-export async function deleteEndpoint(db: D1Database, tenantId: string, id: string): Promise<void> {
+export async function deleteEndpoint(db: TenantDb, tenantId: string, id: string): Promise<void> {
   const { meta } = await db
     .prepare("DELETE FROM webhook_endpoints WHERE id = ? AND tenant_id = ?")
     .bind(id, tenantId)
@@ -149,7 +150,7 @@ export async function rotateSecret(
 }
 
 /** Re-enables an endpoint and forgets its run of failures; missed deliveries wait for a replay. */
-export async function enableEndpoint(db: D1Database, tenantId: string, id: string): Promise<EndpointView> {
+export async function enableEndpoint(db: TenantDb, tenantId: string, id: string): Promise<EndpointView> {
   const row = await db
     .prepare(
       `UPDATE webhook_endpoints

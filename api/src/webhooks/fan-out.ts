@@ -2,13 +2,14 @@
  * Fan-out: one delivery per event and subscribed endpoint. The hook-events consumer calls this for
  * every event; it may call it twice for one event (Queues deliver at least once), and nothing doubles.
  */
+import { ledgerDb } from "../ledger/index.ts";
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
 import { eventPayload, type HookEventMessage } from "../outbox/index.ts";
 import { isWebhookTopic } from "./event-types.ts";
 import type { WebhookDeliveryMessage } from "./schemas.ts";
 
-export type FanOutEnv = Pick<ApiEnv, "DB" | "WEBHOOK_DELIVERIES">;
+export type FanOutEnv = Pick<ApiEnv, "LEDGER" | "WEBHOOK_DELIVERIES">;
 
 /**
  * The delivery id of `eventId` to `endpointId`: derived from both, so a re-delivered event's INSERT OR
@@ -34,7 +35,8 @@ const subscribedEndpoint = z.object({ id: z.string(), enabled: z.number().transf
  */
 export async function enqueueWebhookDeliveries(env: FanOutEnv, event: HookEventMessage): Promise<number> {
   if (!isWebhookTopic(event.hook)) return 0;
-  const { results } = await env.DB.prepare(
+  const db = ledgerDb(env, event.tenant_id);
+  const { results } = await db.prepare(
     `SELECT id, enabled FROM webhook_endpoints
       WHERE tenant_id = ? AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN (?, '*'))`,
   )
@@ -43,9 +45,9 @@ export async function enqueueWebhookDeliveries(env: FanOutEnv, event: HookEventM
   const endpoints = z.array(subscribedEndpoint).parse(results);
   if (endpoints.length === 0) return 0;
 
-  const body = deliveryBody(event, await eventPayload(env.DB, event));
+  const body = deliveryBody(event, await eventPayload(db, event));
   const at = new Date().toISOString();
-  const insert = env.DB.prepare(
+  const insert = db.prepare(
     `INSERT OR IGNORE INTO webhook_deliveries
        (id, tenant_id, endpoint_id, event_id, event_type, body, status, last_error, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -67,11 +69,11 @@ export async function enqueueWebhookDeliveries(env: FanOutEnv, event: HookEventM
       );
     }),
   );
-  await env.DB.batch(rows);
+  await db.batch(rows);
 
   // New deliveries, and ones an earlier call for this event wrote but may have stopped before queueing:
   // never attempted and not in flight. A message queued twice costs at most one early attempt.
-  const { results: pending } = await env.DB.prepare(
+  const { results: pending } = await db.prepare(
     `SELECT id, endpoint_id FROM webhook_deliveries
       WHERE event_id = ? AND tenant_id = ? AND status = 'pending' AND attempts = 0 AND lease_until IS NULL`,
   )

@@ -1,4 +1,5 @@
 /** The events capability: a plugin's events go to its tenant's event stream, through the outbox. */
+import { ledgerDb } from "../../ledger/index.ts";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { eventDataSchema } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../../env.ts";
@@ -38,10 +39,11 @@ export class EventsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> 
 
   async #write(topic: OutboxTopic, payload: unknown): Promise<void> {
     const { tenantId, slug } = this.ctx.props;
-    const e = outboxEvent(this.env.DB, tenantId, topic, slug, payload);
+    const db = ledgerDb(this.env, tenantId);
+    const e = outboxEvent(db, tenantId, topic, slug, payload);
     await e.statement.run();
     await flushOutbox(
-      this.env.DB,
+      db,
       this.env,
       [e],
       serviceLogger("plugin", this.env.LOG_LEVEL).child({ tenant: tenantId, plugin: slug }),

@@ -3,6 +3,7 @@
  * Refused: empty or over-long keys, `..` segments, absolute paths, backslashes
  * and control characters, so no key can name anything outside the namespace.
  */
+import type { TenantDb } from "../../ledger/tenant-db.ts";
 import { CapabilityError } from "../errors.ts";
 import type { CapabilityProps } from "./props.ts";
 import { recordSecurityEvent } from "./security-events.ts";
@@ -28,7 +29,7 @@ export function checkKey(key: unknown): string {
 
 /** checkKey, with a refusal recorded against the plugin: an escape attempt is worth knowing about. */
 export function checkKeyRecorded(
-  scope: { db: D1Database; props: CapabilityProps; waitUntil(p: Promise<unknown>): void },
+  scope: { db: TenantDb; props: CapabilityProps; waitUntil(p: Promise<unknown>): void },
   area: "cache" | "storage",
   key: unknown,
 ): string {

@@ -5,6 +5,8 @@
  * is active there. The service then runs in the dependency's own isolate through `invokePlugin`,
  * under its limits and accounted against it, like any other call into a plugin.
  */
+import { findInstallation, knownVersion } from "../../registry/index.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   NOT_SERVICE_NAMES,
@@ -30,22 +32,12 @@ const optionsSchema = z.object({
   timeout_ms: z.number().int().positive().optional(),
 });
 
-const dependenciesRow = z.object({ dependencies: z.string().nullable() });
-const dependencyList = z.array(z.object({ name: z.string() }));
-
 /** What the caller's installed version declares: the installation, not the plugin, is the authority. */
-async function declaredDependencies(db: D1Database, props: CapabilityProps): Promise<string[]> {
-  const raw = await db
-    .prepare(
-      `SELECT json_extract(v.manifest, '$.dependencies') AS dependencies
-         FROM installations i JOIN plugin_versions v ON v.slug = i.slug AND v.version = i.version
-        WHERE i.tenant_id = ? AND i.slug = ?`,
-    )
-    .bind(props.tenantId, props.slug)
-    .first();
-  if (!raw) return [];
-  const { dependencies } = dependenciesRow.parse(raw);
-  return dependencyList.parse(JSON.parse(dependencies ?? "[]")).map((d) => d.name);
+async function declaredDependencies(env: ApiEnv, props: CapabilityProps): Promise<string[]> {
+  const installation = await findInstallation(ledgerDb(env, props.tenantId), props.tenantId, props.slug);
+  if (!installation) return [];
+  const version = await knownVersion(env.DB, installation.slug, installation.version);
+  return version?.manifest.dependencies.map((d) => d.name) ?? [];
 }
 
 function checkCall(dependency: unknown, service: unknown, args: unknown): [string, string, unknown[]] {
@@ -68,11 +60,11 @@ export class PluginsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps>
   async call(rawDependency: unknown, rawService: unknown, rawArgs: unknown, options?: unknown): Promise<unknown> {
     const [dependency, service, args] = checkCall(rawDependency, rawService, rawArgs);
     const { tenantId, slug } = this.ctx.props;
-    const declared = await declaredDependencies(this.env.DB, this.ctx.props);
+    const declared = await declaredDependencies(this.env, this.ctx.props);
     if (!declared.includes(dependency)) {
       const refusal = serviceRefusal.notADependency(slug, dependency, declared);
       // recorded before refusing: reaching for another plugin's code is worth knowing about
-      await recordSecurityEvent(this.env.DB, {
+      await recordSecurityEvent(ledgerDb(this.env, tenantId), {
         tenantId,
         slug,
         kind: "dependency_denied",

@@ -2,6 +2,7 @@
  * Records what the sandbox refused a plugin (egress to an unlisted host, keys outside its namespace, a
  * cookie it may not set), and inbound webhooks its verify step refused (a bad or stale signature).
  */
+import type { TenantDb } from "../../ledger/tenant-db.ts";
 export type SecurityEventKind =
   | "egress_denied"
   | "invalid_key"
@@ -13,7 +14,7 @@ export type SecurityEventKind =
   | "session_denied";
 
 export async function recordSecurityEvent(
-  db: D1Database,
+  db: TenantDb,
   event: { tenantId: string; slug: string; kind: SecurityEventKind; detail: string },
 ): Promise<void> {
   await db

@@ -1,0 +1,12 @@
+/**
+ * The type that keeps the two databases apart: D1 (`env.DB`) holds the global, read-mostly tables,
+ * a tenant's ledger holds that tenant's hot state.
+ */
+declare const tenantScoped: unique symbol;
+
+/**
+ * A database that holds one tenant's hot state: its ledger, over calls (`ledgerDb`) or inside the
+ * object (programs). The store functions of tenant tables take this type, so D1 cannot be handed to
+ * them by mistake, nor a ledger to the catalogue's.
+ */
+export type TenantDb = D1Database & { readonly [tenantScoped]: true };
