@@ -3,6 +3,7 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { createPlugin, type PluginManifest } from "@digital-commerce/plugin-sdk";
 import { issueToken, type Role, type TokenScope } from "../api/src/auth/index.ts";
+import { ledgerDb } from "../api/src/ledger/index.ts";
 import { createLogger } from "../api/src/logging/index.ts";
 import { registerPlugin } from "../api/src/registry/index.ts";
 import { publishPlugin, type SandboxDeps } from "../api/src/sandbox/index.ts";
@@ -53,6 +54,41 @@ export function client(token?: string) {
 
 export type Client = ReturnType<typeof client>;
 
+/** Every tenant this test file made, in order: for reading what a request wrote when only its trace id is at hand. */
+export const givenTenantIds: string[] = [];
+
+/**
+ * The ledger rows `sql` selects (its first binding is a tenant id) across every tenant this file made:
+ * a trace id is unique, so the rows of one request come from one ledger.
+ */
+export async function acrossTenants<T>(sql: string, ...bindings: unknown[]): Promise<T[]> {
+  const rows: T[] = [];
+  for (const tenantId of givenTenantIds) {
+    const { results } = await ledgerDb(env, tenantId)
+      .prepare(sql)
+      .bind(tenantId, ...bindings)
+      .all<T>();
+    rows.push(...results);
+  }
+  return rows;
+}
+
+/**
+ * `sql` (bindings as given) run in the ledger of every tenant this file made, their rows together: for
+ * a row known by its own unique id (a session, an endpoint, a delivery), which only one ledger has.
+ */
+export async function inLedgers<T>(sql: string, ...bindings: unknown[]): Promise<T[]> {
+  const rows: T[] = [];
+  for (const tenantId of givenTenantIds) {
+    const { results } = await ledgerDb(env, tenantId)
+      .prepare(sql)
+      .bind(...bindings)
+      .all<T>();
+    rows.push(...results);
+  }
+  return rows;
+}
+
 /**
  * A fresh tenant with one token per role; `api` calls as its admin. None of these tokens has a
  * scope: `withScopes` issues one that has (`publisher()`: an admin that may publish plugins).
@@ -60,6 +96,7 @@ export type Client = ReturnType<typeof client>;
 export async function givenTenant() {
   const slug = unique("store");
   const tenant = await createTenant(env.DB, { slug, name: `Store ${slug}` });
+  givenTenantIds.push(tenant.id);
   const tokens: Record<Role, string> = {
     owner: await issueToken(env.DB, tenant.id, "owner", "test-owner"),
     admin: await issueToken(env.DB, tenant.id, "admin", "test-admin"),

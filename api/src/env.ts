@@ -1,9 +1,11 @@
 /** The API Worker's bindings, as wrangler.toml declares them. */
+import type { GlobalDb } from "./ledger/tenant-db.ts";
 import type { TenantLedger } from "./ledger/tenant-ledger.ts";
 import type { PluginDatabase } from "./sandbox/capabilities/database.ts";
 
 export interface ApiEnv {
-  DB: D1Database;
+  /** D1: the global, read-mostly tables (tenants, token digests, the plugin catalogue). */
+  DB: GlobalDb;
   CACHE: KVNamespace;
   /** Plugin bundles, content-addressed. */
   BUNDLES: R2Bucket;

@@ -8,6 +8,7 @@
 import type { ProductHookData } from "@digital-commerce/plugin-sdk";
 import { buildContext } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../../api/src/env.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { activatePlugin, installPlugin } from "../../api/src/lifecycle/index.ts";
 import { createLogger } from "../../api/src/logging/index.ts";
 import {
@@ -22,6 +23,7 @@ import { createTenant } from "../../api/src/tenants/index.ts";
 import normalizeProduct from "../../plugins/core-utils/src/hooks/normalizeProduct.ts";
 
 export { SessionsCapability } from "../../api/src/commerce/index.ts";
+export { TenantLedger } from "../../api/src/ledger/index.ts";
 export {
   CacheCapability,
   DbCapability,
@@ -49,7 +51,8 @@ export default {
       await publishPlugin(env, bundle);
       const tenant = await createTenant(env.DB, { slug: `bench-${crypto.randomUUID().slice(0, 8)}`, name: "Bench" });
       const scope = {
-        db: env.DB,
+        catalogue: env.DB,
+        db: ledgerDb(env, tenant.id),
         queues: env,
         tenantId: tenant.id,
         secret: env.CONFIG_ENCRYPTION_KEY,

@@ -5,7 +5,7 @@
  * own: a retried message re-runs only the plugins that have not yet taken it, and a plugin that
  * keeps failing an event dead-letters that delivery alone.
  */
-import { ledgerDb } from "../../api/src/ledger/index.ts";
+
 import { eventDataSchema } from "@digital-commerce/plugin-sdk";
 import {
   type AttemptRecord,
@@ -18,6 +18,7 @@ import {
   successStatements,
 } from "../../api/src/deliveries/index.ts";
 import { activeTargetsOf } from "../../api/src/hooks/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { eventPayload, type HookEventMessage, hookEventMessage } from "../../api/src/outbox/index.ts";
 import { callPluginMethodBatch, type SandboxDeps, type SandboxTarget } from "../../api/src/sandbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
@@ -114,7 +115,10 @@ export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps:
     const event = parsed.data;
     try {
       // the event's id goes with it: a provider counts a redelivered event once by it
-      const data = { ...eventDataSchema.parse(await eventPayload(ledgerDb(deps.env, event.tenant_id), event)), id: event.id };
+      const data = {
+        ...eventDataSchema.parse(await eventPayload(ledgerDb(deps.env, event.tenant_id), event)),
+        id: event.id,
+      };
       byTenant.set(event.tenant_id, [...(byTenant.get(event.tenant_id) ?? []), { message, event, data }]);
     } catch (error) {
       deps.log.error({ err: error, event_id: event.id }, "analytics event payload unreadable");

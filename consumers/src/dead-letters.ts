@@ -3,9 +3,10 @@
  * attempts and its last error, where the admin API lists, replays and purges them. A message
  * lands here when our retry policy gave up on it, or when Queues' own max_retries backstop did.
  */
-import { ledgerDb } from "../../api/src/ledger/index.ts";
+
 import { z } from "zod";
 import { recordDeadLetter } from "../../api/src/deliveries/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import type { Logger } from "../../api/src/logging/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 
@@ -38,7 +39,8 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Cons
       let attempts = f.attempts ?? message.attempts;
       let lastError = f.last_error ?? null;
       if (f.delivery_id) {
-        const row = await db.prepare("SELECT attempts, last_error FROM deliveries WHERE id = ?")
+        const row = await db
+          .prepare("SELECT attempts, last_error FROM deliveries WHERE id = ?")
           .bind(f.delivery_id)
           .first();
         if (row) {
@@ -48,9 +50,9 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Cons
         }
         // Queues' backstop may have moved it here while our row still said pending or running
         statements.push(
-          db.prepare(
-            "UPDATE deliveries SET status = 'dead', lease_until = NULL WHERE id = ? AND status != 'succeeded'",
-          ).bind(f.delivery_id),
+          db
+            .prepare("UPDATE deliveries SET status = 'dead', lease_until = NULL WHERE id = ? AND status != 'succeeded'")
+            .bind(f.delivery_id),
         );
       }
       // one letter per delivery and round of attempts: a duplicated dead-letter message is recorded once

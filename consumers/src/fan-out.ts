@@ -5,7 +5,6 @@
  * same event out twice (a duplicated or re-driven message) creates nothing new.
  */
 
-import { ledgerDb } from "../../api/src/ledger/index.ts";
 import {
   type DeliveryMessage,
   deliveryId,
@@ -14,6 +13,7 @@ import {
   retryPolicy,
 } from "../../api/src/deliveries/index.ts";
 import { registrationsOf, webhookRegistrationOf } from "../../api/src/hooks/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { type HookEventMessage, WEBHOOK_TOPIC_PREFIX } from "../../api/src/outbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 

@@ -3,13 +3,14 @@
  * message per subscribing plugin; deliveries run under the fair-share plan. Every message is acked,
  * retried (with its own backoff) or dead-lettered on its own, never the whole batch.
  */
-import { ledgerDb } from "../../api/src/ledger/index.ts";
+
 import {
   type DeliveryMessage,
   deliveryMessage,
   hookQueueMessage,
   recordDeadLetter,
 } from "../../api/src/deliveries/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import type { HookEventMessage } from "../../api/src/outbox/index.ts";
 import type { SandboxDeps } from "../../api/src/sandbox/index.ts";
 import { enqueueWebhookDeliveries } from "../../api/src/webhooks/index.ts";

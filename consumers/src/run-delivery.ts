@@ -4,7 +4,7 @@
  * its isolate with the delivery's idempotency key, record the attempt, and say what the
  * queue should do with the message: ack, retry after a backoff, or dead-letter.
  */
-import { ledgerDb } from "../../api/src/ledger/index.ts";
+
 import {
   backoffSeconds,
   claimDelivery,
@@ -13,6 +13,7 @@ import {
   recordSuccess,
   retryPolicy,
 } from "../../api/src/deliveries/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { eventPayload, WEBHOOK_TOPIC_PREFIX } from "../../api/src/outbox/index.ts";
 import { findTarget, invokePlugin, type SandboxDeps, SandboxError } from "../../api/src/sandbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";

@@ -6,12 +6,13 @@
  * never double-capture or fire a payment's hooks twice. Any failure fails the attempt: it is retried,
  * then dead-lettered, and a replay runs it again.
  */
-import { ledgerDb } from "../../api/src/ledger/index.ts";
+
 import { paymentUpdateSchema, type WebhookEvent, webhookEventSchema } from "@digital-commerce/plugin-sdk";
 import type { Invocation } from "@digital-commerce/plugin-sdk/runtime";
 import { applyPaymentUpdate } from "../../api/src/commerce/index.ts";
 import type { DeliveryMessage } from "../../api/src/deliveries/index.ts";
 import { describeIssues, fieldIssues } from "../../api/src/errors/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { WEBHOOK_TOPIC_PREFIX } from "../../api/src/outbox/index.ts";
 import { invokePlugin, type SandboxDeps, SandboxError, type SandboxTarget } from "../../api/src/sandbox/index.ts";
 

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { TransitionBatch } from "../../api/src/lifecycle/commit.ts";
 import { createLogger } from "../../api/src/logging/index.ts";
 import { givenReferencePlugins, givenTenant } from "../helpers.ts";
@@ -12,7 +13,8 @@ async function scopeWithCoreUtils() {
   const { tenant, api } = await givenTenant();
   await api("POST", "/api/admin/plugins/core-utils/install");
   const scope = {
-    db: env.DB,
+    catalogue: env.DB,
+    db: ledgerDb(env, tenant.id),
     queues: env,
     tenantId: tenant.id,
     secret: env.CONFIG_ENCRYPTION_KEY,
@@ -23,13 +25,15 @@ async function scopeWithCoreUtils() {
 
 const activatedEvents = async (tenantId: string) =>
   (
-    await env.DB.prepare("SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND hook = 'plugin_activated'")
+    await ledgerDb(env, tenantId)
+      .prepare("SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND hook = 'plugin_activated'")
       .bind(tenantId)
       .first<{ n: number }>()
   )?.n;
 const stateOf = async (tenantId: string) =>
   (
-    await env.DB.prepare("SELECT state FROM installations WHERE tenant_id = ? AND slug = 'core-utils'")
+    await ledgerDb(env, tenantId)
+      .prepare("SELECT state FROM installations WHERE tenant_id = ? AND slug = 'core-utils'")
       .bind(tenantId)
       .first<{ state: string }>()
   )?.state;
@@ -40,9 +44,9 @@ describe("transitions are atomic", () => {
     const stale = new TransitionBatch(scope)
       .expect("core-utils", "inactive")
       .write(
-        env.DB.prepare("UPDATE installations SET state = 'active' WHERE tenant_id = ? AND slug = 'core-utils'").bind(
-          tenant.id,
-        ),
+        scope.db
+          .prepare("UPDATE installations SET state = 'active' WHERE tenant_id = ? AND slug = 'core-utils'")
+          .bind(tenant.id),
       )
       .emit("plugin_activated", "core-utils", {});
     await expect(stale.commit()).rejects.toMatchObject({ code: "CONCURRENT_MODIFICATION" });
@@ -55,16 +59,18 @@ describe("transitions are atomic", () => {
     const halfway = new TransitionBatch(scope)
       .expect("core-utils", "installed")
       .write(
-        env.DB.prepare("UPDATE installations SET state = 'active' WHERE tenant_id = ? AND slug = 'core-utils'").bind(
-          tenant.id,
-        ),
+        scope.db
+          .prepare("UPDATE installations SET state = 'active' WHERE tenant_id = ? AND slug = 'core-utils'")
+          .bind(tenant.id),
       )
       .emit("plugin_activated", "core-utils", {})
-      // no such plugin version: the foreign key fails after the first write
+      // core-utils is installed already: its primary key fails after the first write
       .write(
-        env.DB.prepare(
-          "INSERT INTO installations (tenant_id, slug, version, state) VALUES (?, 'ghost', '9.9.9', 'installed')",
-        ).bind(tenant.id),
+        scope.db
+          .prepare(
+            "INSERT INTO installations (tenant_id, slug, version, state) VALUES (?, 'core-utils', '1.3.0', 'installed')",
+          )
+          .bind(tenant.id),
       );
     await expect(halfway.commit()).rejects.toThrow();
     expect(await stateOf(tenant.id)).toBe("installed");
@@ -74,7 +80,7 @@ describe("transitions are atomic", () => {
   it("leaves no guard rows behind", async () => {
     const { scope } = await scopeWithCoreUtils();
     await new TransitionBatch(scope).expect("core-utils", "installed").commit();
-    const guards = await env.DB.prepare("SELECT COUNT(*) AS n FROM transition_guards").first<{ n: number }>();
+    const guards = await scope.db.prepare("SELECT COUNT(*) AS n FROM transition_guards").first<{ n: number }>();
     expect(guards?.n).toBe(0);
   });
 });

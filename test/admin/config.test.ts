@@ -2,6 +2,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../api/src/app.ts";
 import { revealConfig } from "../../api/src/config/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { getPluginVersion } from "../../api/src/registry/index.ts";
 import { type ErrorResponse, givenReferencePlugins, givenTenant } from "../helpers.ts";
 
@@ -15,7 +16,8 @@ afterEach(() => {
 });
 
 async function storedConfig(tenantId: string, slug: string): Promise<Record<string, unknown>> {
-  const row = await env.DB.prepare("SELECT config FROM installations WHERE tenant_id = ? AND slug = ?")
+  const row = await ledgerDb(env, tenantId)
+    .prepare("SELECT config FROM installations WHERE tenant_id = ? AND slug = ?")
     .bind(tenantId, slug)
     .first<{ config: string }>();
   return JSON.parse(row?.config ?? "{}");

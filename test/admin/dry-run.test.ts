@@ -1,6 +1,8 @@
 /** ?dry_run=true on install, activate, deactivate and uninstall: the plan the real call then carries out, and nothing changed. */
+
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import {
   type Client,
   type ErrorResponse,
@@ -23,7 +25,7 @@ beforeAll(async () => {
  * That no plugin code runs shows in the refuses-activation test below.
  */
 async function tenantState(tenantId: string) {
-  const rows = async (sql: string) => (await env.DB.prepare(sql).bind(tenantId).all()).results;
+  const rows = async (sql: string) => (await ledgerDb(env, tenantId).prepare(sql).bind(tenantId).all()).results;
   return {
     installations: await rows("SELECT * FROM installations WHERE tenant_id = ? ORDER BY slug"),
     events: await rows("SELECT id, hook, plugin_slug FROM outbox WHERE tenant_id = ? ORDER BY id"),

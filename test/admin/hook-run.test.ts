@@ -1,6 +1,8 @@
 /** POST /api/admin/hooks/{hook}/run: a dry run of a hook chain on a payload (admin-cli hooks run), committing nothing. */
+
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { client, type ErrorResponse, givenTenant, givenTenantWith } from "../helpers.ts";
 import { givenRecorder, recorded, samplePayloads } from "../pipeline/helpers.ts";
 
@@ -27,7 +29,8 @@ interface HookRun {
 
 /** What the platform would have committed for the tenant had this been an operation. */
 async function committed(tenantId: string) {
-  const count = async (sql: string) => (await env.DB.prepare(sql).bind(tenantId).first<{ n: number }>())?.n;
+  const count = async (sql: string) =>
+    (await ledgerDb(env, tenantId).prepare(sql).bind(tenantId).first<{ n: number }>())?.n;
   return {
     traces: await count("SELECT COUNT(*) AS n FROM hook_traces WHERE tenant_id = ?"),
     // setting the plugins up announced plugin_installed and plugin_activated; nothing else

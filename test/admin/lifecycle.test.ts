@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { type ErrorResponse, givenPlugin, givenReferencePlugins, givenTenant } from "../helpers.ts";
 
 type Installation = { slug: string; state: string; as_dependency: boolean; version: string };
@@ -11,7 +12,8 @@ beforeAll(async () => {
 });
 
 async function stateOf(tenantId: string, slug: string) {
-  const row = await env.DB.prepare("SELECT state FROM installations WHERE tenant_id = ? AND slug = ?")
+  const row = await ledgerDb(env, tenantId)
+    .prepare("SELECT state FROM installations WHERE tenant_id = ? AND slug = ?")
     .bind(tenantId, slug)
     .first<{ state: string }>();
   return row?.state ?? "available";
@@ -27,9 +29,8 @@ describe("install", () => {
       ["stripe-gateway", false],
     ]);
     expect(res.body.plugin).toMatchObject({ slug: "stripe-gateway", state: "installed", version: "2.0.0" });
-    const { results } = await env.DB.prepare(
-      "SELECT hook, plugin_slug, sent_at FROM outbox WHERE tenant_id = ? ORDER BY plugin_slug",
-    )
+    const { results } = await ledgerDb(env, tenant.id)
+      .prepare("SELECT hook, plugin_slug, sent_at FROM outbox WHERE tenant_id = ? ORDER BY plugin_slug")
       .bind(tenant.id)
       .all<{ hook: string; plugin_slug: string; sent_at: string | null }>();
     expect(results.map((r) => [r.hook, r.plugin_slug])).toEqual([
@@ -115,9 +116,8 @@ describe("activate", () => {
     expect(res.status).toBe(200);
     expect(res.body.changed).toEqual(["core-utils", "stripe-gateway"]);
     expect(res.body.plugin?.state).toBe("active");
-    const events = await env.DB.prepare(
-      "SELECT plugin_slug FROM outbox WHERE tenant_id = ? AND hook = 'plugin_activated' ORDER BY created_at",
-    )
+    const events = await ledgerDb(env, tenant.id)
+      .prepare("SELECT plugin_slug FROM outbox WHERE tenant_id = ? AND hook = 'plugin_activated' ORDER BY created_at")
       .bind(tenant.id)
       .all<{ plugin_slug: string }>();
     expect(events.results.map((e) => e.plugin_slug).sort()).toEqual(["core-utils", "stripe-gateway"]);

@@ -1,5 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { type ErrorResponse, givenPlugin, givenReferencePlugins, givenTenant } from "../helpers.ts";
 
 beforeAll(async () => {
@@ -224,9 +225,10 @@ describe("read views", () => {
     const { tenant, tokens, api } = await givenTenant();
     await api("GET", "/api/admin/plugins/installed");
     // a change another isolate made: this isolate's cache has not seen it
-    await env.DB.prepare(
-      "INSERT INTO installations (tenant_id, slug, version, state) VALUES (?, 'core-utils', '1.3.0', 'installed')",
-    )
+    await ledgerDb(env, tenant.id)
+      .prepare(
+        "INSERT INTO installations (tenant_id, slug, version, state) VALUES (?, 'core-utils', '1.3.0', 'installed')",
+      )
       .bind(tenant.id)
       .run();
     const res = await SELF.fetch("http://commerce.test/api/admin/plugins/installed", {

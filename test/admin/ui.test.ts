@@ -3,8 +3,10 @@
  * widget's failure its own, actions for admins only and only those the widget draws, the token never
  * reaching the plugin.
  */
+
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { type ErrorResponse, givenTenantWith } from "../helpers.ts";
 
 type Node = { type: string; props: Record<string, unknown>; children: (Node | string | number)[] };
@@ -115,9 +117,8 @@ describe("GET /api/admin/dashboards/:dashboard", () => {
   });
 
   it("accounts each widget drawn as a call of kind widget, failures included", async () => {
-    const { results } = await env.DB.prepare(
-      "SELECT name, outcome FROM plugin_calls WHERE tenant_id = ? AND slug = 'ui-probe' AND kind = 'widget'",
-    )
+    const { results } = await ledgerDb(env, store.tenant.id)
+      .prepare("SELECT name, outcome FROM plugin_calls WHERE tenant_id = ? AND slug = 'ui-probe' AND kind = 'widget'")
       .bind(store.tenant.id)
       .all<{ name: string; outcome: string }>();
     expect(results).toContainEqual({ name: "throws", outcome: "error" });

@@ -4,9 +4,11 @@
  * recorded) and the notification hooks committed to the outbox, then delivered through the queue
  * to the plugin subscribed to them all (audit-log).
  */
+
 import { env } from "cloudflare:test";
 import { HookCatalogue, type HookName, hookNames } from "@digital-commerce/plugin-sdk";
 import { expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { givenPublished } from "../helpers.ts";
 import { eventually, givenActive, givenProduct, givenStore } from "./given.ts";
 
@@ -49,12 +51,14 @@ it("fires all 21 hooks of the catalogue in a store's day", { timeout: 30_000 }, 
   ).toBe(401);
   expect((await shop("POST", "/api/commerce/auth/sign-out", { session_id: session.body.session.id })).status).toBe(200);
 
-  const { results: committed } = await env.DB.prepare("SELECT DISTINCT hook FROM outbox WHERE tenant_id = ?")
+  const { results: committed } = await ledgerDb(env, store.tenant.id)
+    .prepare("SELECT DISTINCT hook FROM outbox WHERE tenant_id = ?")
     .bind(store.tenant.id)
     .all<{ hook: string }>();
   // before-hook traces are recorded after the answer
   const ran = await eventually(async () => {
-    const { results } = await env.DB.prepare("SELECT DISTINCT hook FROM hook_traces WHERE tenant_id = ?")
+    const { results } = await ledgerDb(env, store.tenant.id)
+      .prepare("SELECT DISTINCT hook FROM hook_traces WHERE tenant_id = ?")
       .bind(store.tenant.id)
       .all<{ hook: string }>();
     return results.length === beforeHooks.length ? results : undefined;

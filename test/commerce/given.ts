@@ -3,9 +3,11 @@
  * response headers, its plugins installed and activated through the admin API, its products, and
  * the outbox rows a request committed.
  */
+
 import { env, SELF } from "cloudflare:test";
 import { expect } from "vitest";
-import { givenPublished, givenTenant } from "../helpers.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
+import { acrossTenants, givenPublished, givenTenant } from "../helpers.ts";
 
 export interface Answer<T = Record<string, unknown>> {
   status: number;
@@ -98,11 +100,10 @@ export interface OutboxRow {
 /** The events a request committed, in the order it wrote them. */
 export async function committedBy(traceId: string | null): Promise<OutboxRow[]> {
   if (!traceId) throw new Error("the response carried no X-Trace-Id");
-  const { results } = await env.DB.prepare(
-    "SELECT hook, payload, queue, trace_id FROM outbox WHERE trace_id = ? ORDER BY created_at, rowid",
-  )
-    .bind(traceId)
-    .all<{ hook: string; payload: string; queue: string; trace_id: string | null }>();
+  const results = await acrossTenants<{ hook: string; payload: string; queue: string; trace_id: string | null }>(
+    "SELECT hook, payload, queue, trace_id FROM outbox WHERE tenant_id = ? AND trace_id = ? ORDER BY created_at, rowid",
+    traceId,
+  );
   return results.map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));
 }
 
@@ -170,11 +171,12 @@ export async function gatewayOf(store: Store) {
 
 /** The hooks (and `analytics:` events) the store's outbox holds about one payment, oldest first. */
 export async function paymentEvents(store: Store, paymentId: string): Promise<string[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT hook FROM outbox WHERE tenant_id = ?
+  const { results } = await ledgerDb(env, store.tenant.id)
+    .prepare(
+      `SELECT hook FROM outbox WHERE tenant_id = ?
         AND (json_extract(payload, '$.payment.id') = ? OR json_extract(payload, '$.properties.payment_id') = ?)
       ORDER BY created_at, rowid`,
-  )
+    )
     .bind(store.tenant.id, paymentId, paymentId)
     .all<{ hook: string }>();
   return results.map((r) => r.hook);

@@ -4,8 +4,10 @@
  * call to the plugin carries a key derived from the platform's operation, so a retry never
  * charges, captures, cancels or refunds twice at the provider.
  */
+
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { type ErrorBody, gatewayOf, givenPaymentsStore, operate, pay, paymentEvents } from "./given.ts";
 
 describe("the same payment request twice", () => {
@@ -26,7 +28,8 @@ describe("the same payment request twice", () => {
   it("keeps the SHA-256 of the request body with the payment", async () => {
     const store = await givenPaymentsStore();
     const first = await pay(store, { amount: 1000, currency: "USD" }, "checkout-h");
-    const row = await env.DB.prepare("SELECT request_hash FROM payments WHERE id = ?")
+    const row = await ledgerDb(env, store.tenant.id)
+      .prepare("SELECT request_hash FROM payments WHERE id = ?")
       .bind(first.body.id)
       .first<{ request_hash: string }>();
     expect(row?.request_hash).toMatch(/^[0-9a-f]{64}$/);

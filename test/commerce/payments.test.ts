@@ -4,8 +4,10 @@
  * committed with the payment, idempotent repeats, capture and refund. Amounts are minor units:
  * 1000 is 10.00 USD.
  */
+
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import {
   committedBy,
   type ErrorBody,
@@ -21,7 +23,8 @@ import {
 } from "./given.ts";
 
 async function paymentRows(tenantId: string) {
-  const { results } = await env.DB.prepare("SELECT id, status, idempotency_key FROM payments WHERE tenant_id = ?")
+  const { results } = await ledgerDb(env, tenantId)
+    .prepare("SELECT id, status, idempotency_key FROM payments WHERE tenant_id = ?")
     .bind(tenantId)
     .all<{ id: string; status: string; idempotency_key: string }>();
   return results;

@@ -3,8 +3,10 @@
  * before_authenticate, then after_authenticate and user_login, or authentication_failed; sign-out
  * fires user_logout.
  */
+
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { committedBy, type ErrorBody, givenActive, givenStore, type Store, topicsOf } from "./given.ts";
 
 const PASSWORD = "correct horse battery staple";
@@ -143,7 +145,8 @@ describe("signing in", () => {
       error: "The email or password is wrong.",
     });
     expect(JSON.stringify(events)).not.toContain("guess");
-    const sessions = await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE tenant_id = ?")
+    const sessions = await ledgerDb(env, store.tenant.id)
+      .prepare("SELECT COUNT(*) AS n FROM sessions WHERE tenant_id = ?")
       .bind(store.tenant.id)
       .first<{ n: number }>();
     expect(sessions?.n).toBe(0);

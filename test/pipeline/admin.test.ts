@@ -69,7 +69,7 @@ describe("the pipeline's admin API", { timeout: 30_000 }, () => {
     });
     expect(replay.body.replayed).toEqual([kept.id]);
     const rows = await eventually(async () => {
-      const all = await deliveryRows(ids);
+      const all = await deliveryRows(tenant.id, ids);
       return all.some((r) => r.status === "succeeded") ? all : undefined;
     });
     expect(rows.find((r) => r.event_id === kept.event_id)?.status).toBe("succeeded");

@@ -1,12 +1,12 @@
 /** After hooks: delivered through the hook-events queue to each subscribing plugin, retried alone, dead-lettered, replayed. */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { HookCatalogue, type HookName } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";
 import { subscribersOf } from "../../api/src/hooks/index.ts";
+import { ledgerDb, ledgerOf } from "../../api/src/ledger/index.ts";
 import { activatePlugin } from "../../api/src/lifecycle/index.ts";
 import { createLogger } from "../../api/src/logging/index.ts";
 import { givenPublished, givenTenant } from "../helpers.ts";
-import worker from "../worker.ts";
 import { deliveryRows, eventually, fire, givenRecorder, hookRun, recorded, samplePayloads } from "./helpers.ts";
 
 const notificationHooks = (Object.keys(HookCatalogue) as HookName[]).filter(
@@ -39,7 +39,7 @@ describe("after hooks", { timeout: 30_000 }, () => {
       fired.set(id as string, hook);
     }
     const done = await eventually(async () => {
-      const rows = await deliveryRows([...fired.keys()]);
+      const rows = await deliveryRows(tenant.id, [...fired.keys()]);
       return rows.length === fired.size && rows.every((r) => r.status === "succeeded") ? rows : undefined;
     });
     expect(new Set(done.map((r) => r.hook))).toEqual(new Set(notificationHooks));
@@ -58,11 +58,20 @@ describe("after hooks", { timeout: 30_000 }, () => {
     expect(await subscribersOf(env, tenant.id, "after_order_create")).toEqual([]);
     // activated as the API Worker would, whose change cannot reach the consumer's cache
     await activatePlugin(
-      { db: env.DB, queues: env, tenantId: tenant.id, secret: env.CONFIG_ENCRYPTION_KEY, log: createLogger("silent") },
+      {
+        catalogue: env.DB,
+        db: ledgerDb(env, tenant.id),
+        queues: env,
+        tenantId: tenant.id,
+        secret: env.CONFIG_ENCRYPTION_KEY,
+        log: createLogger("silent"),
+      },
       "recorder",
     );
     const [id] = await fire(hookRun(tenant.id), "after_order_create", samplePayloads.order);
-    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
+    await eventually(async () =>
+      (await deliveryRows(tenant.id, [id as string]))[0]?.status === "succeeded" ? true : undefined,
+    );
   });
 
   it("retries a handler that fails twice, and it ends succeeded after 3 attempts", async () => {
@@ -89,12 +98,14 @@ describe("after hooks", { timeout: 30_000 }, () => {
     // the recorder's manifest gives its hooks 3 attempts
     expect(letter.attempts).toBe(3);
     expect(letter.last_error).toContain("recorder is configured to fail");
-    expect((await deliveryRows([id as string]))[0]?.status).toBe("dead");
+    expect((await deliveryRows(tenant.id, [id as string]))[0]?.status).toBe("dead");
 
     expect((await api("PUT", "/api/admin/plugins/recorder/config", { mode: "ok" })).status).toBe(200);
     const replay = await api<{ replayed: string[] }>("POST", `/api/admin/dead-letters/${letter.id}/replay`);
     expect(replay.body.replayed).toEqual([letter.id]);
-    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
+    await eventually(async () =>
+      (await deliveryRows(tenant.id, [id as string]))[0]?.status === "succeeded" ? true : undefined,
+    );
     const after = await api<{ dead_letters: { event_id: string }[] }>("GET", "/api/admin/dead-letters?plugin=recorder");
     expect(after.body.dead_letters.filter((l) => l.event_id === id)).toHaveLength(0);
     expect((await recorded(api)).effects.filter((e) => e.event_id === id)).toHaveLength(1);
@@ -109,7 +120,9 @@ describe("after hooks", { timeout: 30_000 }, () => {
     expect(letter.last_error).not.toContain("PERMANENT_FAILURE");
     expect((await api("PUT", "/api/admin/plugins/recorder/config", { mode: "ok" })).status).toBe(200);
     expect((await api("POST", `/api/admin/dead-letters/${letter.id}/replay`)).status).toBe(200);
-    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
+    await eventually(async () =>
+      (await deliveryRows(tenant.id, [id as string]))[0]?.status === "succeeded" ? true : undefined,
+    );
     expect((await recorded(api)).effects.filter((e) => e.event_id === id)).toHaveLength(1);
   });
 
@@ -119,7 +132,7 @@ describe("after hooks", { timeout: 30_000 }, () => {
     const [id] = await fire(run, "after_user_create", samplePayloads.user);
     // the event itself, and a copy of its delivery message sent while the first copy runs
     const [delivery] = await eventually(async () => {
-      const rows = await deliveryRows([id as string]);
+      const rows = await deliveryRows(tenant.id, [id as string]);
       return rows.length > 0 ? rows : undefined;
     });
     const copy = {
@@ -133,7 +146,9 @@ describe("after hooks", { timeout: 30_000 }, () => {
     };
     await env.HOOK_EVENTS.sendBatch([{ body: copy }, { body: copy }]);
     await fire(run, "after_user_create", samplePayloads.user).then(() => undefined);
-    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
+    await eventually(async () =>
+      (await deliveryRows(tenant.id, [id as string]))[0]?.status === "succeeded" ? true : undefined,
+    );
     // let the copies arrive after it succeeded too
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const { effects } = await recorded(api);
@@ -144,12 +159,14 @@ describe("after hooks", { timeout: 30_000 }, () => {
     const { tenant, api } = await givenRecorder();
     const large = { product: { ...samplePayloads.product.product, description: "x".repeat(200_000) } };
     const [id] = await fire(hookRun(tenant.id), "after_product_update", large);
-    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
+    await eventually(async () =>
+      (await deliveryRows(tenant.id, [id as string]))[0]?.status === "succeeded" ? true : undefined,
+    );
     const call = (await recorded(api)).calls.find((c) => c.event_id === id);
     expect(JSON.parse(call?.payload ?? "{}")).toEqual(large);
   });
 
-  it("re-drives an event whose send failed, from the outbox, on the schedule", async () => {
+  it("re-drives an event whose send failed from the tenant's outbox, on its ledger's alarm", async () => {
     const { tenant, api } = await givenRecorder();
     const refusing = {
       send: async () => {
@@ -164,15 +181,21 @@ describe("after hooks", { timeout: 30_000 }, () => {
       "after_order_complete",
       samplePayloads.order,
     );
-    const row = await env.DB.prepare("SELECT sent_at FROM outbox WHERE id = ?")
+    const ledger = ledgerDb(env, tenant.id);
+    const row = await ledger
+      .prepare("SELECT sent_at FROM outbox WHERE id = ?")
       .bind(id)
       .first<{ sent_at: string | null }>();
     expect(row?.sent_at).toBeNull();
+    // the unsent row keeps an alarm set on the tenant's ledger, and nothing else needs to look
+    expect(await runInDurableObject(ledgerOf(env, tenant.id), (_o, state) => state.storage.getAlarm())).not.toBeNull();
 
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
-    await waitOnExecutionContext(ctx);
-    await eventually(async () => ((await deliveryRows([id as string]))[0]?.status === "succeeded" ? true : undefined));
+    expect(await runDurableObjectAlarm(ledgerOf(env, tenant.id))).toBe(true);
+    await eventually(async () =>
+      (await deliveryRows(tenant.id, [id as string]))[0]?.status === "succeeded" ? true : undefined,
+    );
     expect((await recorded(api)).effects.filter((e) => e.event_id === id)).toHaveLength(1);
+    // sent: the outbox has nothing unsent, so no alarm is left set
+    expect(await runInDurableObject(ledgerOf(env, tenant.id), (_o, state) => state.storage.getAlarm())).toBeNull();
   });
 });

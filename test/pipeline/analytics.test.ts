@@ -1,7 +1,9 @@
 /** Analytics events: from operations and from plugins, through the analytics queue, in batches, to the tenant's analytics plugins. */
+
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { analyticsEvent, commitWithEvents } from "../../api/src/hooks/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { givenActive, givenStore } from "../commerce/given.ts";
 import { eventually, hookRun } from "./helpers.ts";
 
@@ -49,9 +51,10 @@ describe("analytics events", { timeout: 30_000 }, () => {
       const list = await store.api<Tracked>("GET", "/api/plugins/test-analytics/events");
       return list.body.events.filter((e) => e.name === "page_viewed").length === 20 ? true : undefined;
     });
-    const calls = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM plugin_calls WHERE tenant_id = ? AND slug = 'test-analytics' AND kind = 'method' AND name = 'trackEvent'",
-    )
+    const calls = await ledgerDb(env, store.tenant.id)
+      .prepare(
+        "SELECT COUNT(*) AS n FROM plugin_calls WHERE tenant_id = ? AND slug = 'test-analytics' AND kind = 'method' AND name = 'trackEvent'",
+      )
       .bind(store.tenant.id)
       .first<{ n: number }>();
     expect(calls?.n).toBeGreaterThan(0);

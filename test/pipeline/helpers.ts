@@ -3,6 +3,7 @@ import { env } from "cloudflare:test";
 import type { HookName, HookPayload } from "@digital-commerce/plugin-sdk";
 import { expect } from "vitest";
 import { commitWithEvents, type HookRun, notification } from "../../api/src/hooks/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
 
 /**
@@ -14,7 +15,13 @@ export function hookRun(
   overrides: Partial<Cloudflare.Env> = {},
 ): HookRun & { settle(): Promise<void> } {
   const deps = givenSandboxDeps(overrides);
-  return { settle: deps.settle, tenantId, traceId: `tr_test_${crypto.randomUUID().replaceAll("-", "")}`, deps };
+  return {
+    settle: deps.settle,
+    tenantId,
+    traceId: `tr_test_${crypto.randomUUID().replaceAll("-", "")}`,
+    deps,
+    db: ledgerDb(deps.env, tenantId),
+  };
 }
 
 /** A tenant with the recorder plugin installed with `config` and active. */
@@ -34,7 +41,7 @@ export async function fire<H extends HookName>(
   count = 1,
 ): Promise<string[]> {
   const events = Array.from({ length: count }, () => notification(run, hook, payload));
-  await commitWithEvents(run, [env.DB.prepare("SELECT 1")], events);
+  await commitWithEvents(run, [run.db.prepare("SELECT 1")], events);
   return events.map((e) => e.message.id);
 }
 
@@ -61,15 +68,16 @@ export interface DeliveryRow {
   last_error: string | null;
 }
 
-/** The delivery rows of the events (in chunks: D1 binds at most 100 values a statement). */
-export async function deliveryRows(eventIds: string[]): Promise<DeliveryRow[]> {
+/** The tenant's delivery rows of the events (in chunks: D1's statement API binds at most 100 values). */
+export async function deliveryRows(tenantId: string, eventIds: string[]): Promise<DeliveryRow[]> {
   const rows: DeliveryRow[] = [];
   for (let i = 0; i < eventIds.length; i += 90) {
     const chunk = eventIds.slice(i, i + 90);
-    const { results } = await env.DB.prepare(
-      `SELECT id, event_id, plugin_slug, hook, status, attempts, last_error FROM deliveries
+    const { results } = await ledgerDb(env, tenantId)
+      .prepare(
+        `SELECT id, event_id, plugin_slug, hook, status, attempts, last_error FROM deliveries
         WHERE event_id IN (${chunk.map(() => "?").join(", ")})`,
-    )
+      )
       .bind(...chunk)
       .all<DeliveryRow>();
     rows.push(...results);

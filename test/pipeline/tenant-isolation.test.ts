@@ -21,11 +21,11 @@ describe("tenant isolation", { timeout: 60_000 }, () => {
     const quietIds = await fire(hookRun(quiet.tenant.id), "after_order_create", samplePayloads.order, 3);
 
     await eventually(async () => {
-      const rows = await deliveryRows(quietIds);
+      const rows = await deliveryRows(quiet.tenant.id, quietIds);
       return rows.length === 3 && rows.every((r) => r.status === "succeeded") ? true : undefined;
     }, 20_000);
     const quietMs = Date.now() - started;
-    const floodDone = (await deliveryRows(floodIds)).filter((r) => r.status === "succeeded").length;
+    const floodDone = (await deliveryRows(flooding.tenant.id, floodIds)).filter((r) => r.status === "succeeded").length;
 
     expect(quietMs).toBeLessThan(BOUND_MS);
     // the flood was still mostly waiting: the quiet tenant did not queue behind it

@@ -1,6 +1,8 @@
 /** Plugin endpoints in a browser flow: redirects answered as they are, cookies kept in the plugin's own jar. */
+
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { givenTenantWith } from "../helpers.ts";
 
 const given = () => givenTenantWith({ "web-flow": { signing_secret: "whsec_test" } });
@@ -41,9 +43,10 @@ describe("a plugin endpoint in a browser flow", () => {
     expect(res.headers.getSetCookie()).toEqual([
       `dcp.web-flow.dcp_session=stolen; Path=/api/stores/${tenant.slug}/plugins/web-flow`,
     ]);
-    const refused = await env.DB.prepare(
-      "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'web-flow' AND kind = 'invalid_cookie'",
-    )
+    const refused = await ledgerDb(env, tenant.id)
+      .prepare(
+        "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'web-flow' AND kind = 'invalid_cookie'",
+      )
       .bind(tenant.id)
       .first<{ detail: string }>();
     expect(refused?.detail).toContain("=nameless");

@@ -2,8 +2,10 @@
  * Verified inbound webhooks: answered at once after the plugin's verify step, queued once per provider
  * event, handled from the queue with the pipeline's retries and dead letters, and found by the trace.
  */
+
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { hmacHex } from "../fixtures/plugins/web-flow/src/verify.ts";
 import { eventually, givenTenantWith } from "../helpers.ts";
 
@@ -68,15 +70,15 @@ describe("a verified inbound webhook", () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("WEBHOOK_REFUSED");
     expect(body.error.message).toContain(reason);
-    const recorded = await env.DB.prepare(
-      "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'web-flow' AND kind = 'webhook_refused'",
-    )
+    const recorded = await ledgerDb(env, tenant.id)
+      .prepare(
+        "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'web-flow' AND kind = 'webhook_refused'",
+      )
       .bind(tenant.id)
       .first<{ detail: string }>();
     expect(recorded?.detail).toContain(reason);
-    const queued = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND hook LIKE 'webhook:%'",
-    )
+    const queued = await ledgerDb(env, tenant.id)
+      .prepare("SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND hook LIKE 'webhook:%'")
       .bind(tenant.id)
       .first<{ n: number }>();
     expect(queued?.n).toBe(0);

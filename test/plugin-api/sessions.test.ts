@@ -8,8 +8,9 @@
 import { env, SELF } from "cloudflare:test";
 import { pluginManifestSchema } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { committedBy, topicsOf } from "../commerce/given.ts";
-import { type ErrorResponse, givenPublished, givenTenant, givenTenantWith } from "../helpers.ts";
+import { type ErrorResponse, givenPublished, givenTenant, givenTenantWith, inLedgers } from "../helpers.ts";
 
 interface WhoAmI {
   has_sessions: boolean;
@@ -119,9 +120,10 @@ describe("signing a browser in through an auth plugin's endpoint", () => {
         new RegExp(`^dcp_session=${sessionId}; Max-Age=(3599|3600); Path=/; HttpOnly; Secure; SameSite=Lax$`),
       ),
     ]);
-    const row = await env.DB.prepare("SELECT provider, trace_id, user_id FROM sessions WHERE id = ?")
-      .bind(sessionId)
-      .first<{ provider: string; trace_id: string; user_id: string | null }>();
+    const [row] = await inLedgers<{ provider: string; trace_id: string; user_id: string | null }>(
+      "SELECT provider, trace_id, user_id FROM sessions WHERE id = ?",
+      sessionId,
+    );
     expect(row).toMatchObject({ provider: "session-probe", trace_id: res.headers.get("x-trace-id") });
     expect(row?.user_id).toMatch(/^usr_/);
     expect(topicsOf(await committedBy(res.headers.get("x-trace-id")))).toEqual([
@@ -169,9 +171,11 @@ describe("signing a browser in through an auth plugin's endpoint", () => {
     const other = await store.otherProvidersSession();
     const theirs = (await (await store.probe("GET", "/whoami", { cookie: `dcp_session=${other}` })).json()) as WhoAmI;
     expect(theirs.session).toBeNull();
-    await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE id = ?")
-      .bind(new Date(Date.now() - 1000).toISOString(), sessionId)
-      .run();
+    await inLedgers(
+      "UPDATE sessions SET expires_at = ? WHERE id = ?",
+      new Date(Date.now() - 1000).toISOString(),
+      sessionId,
+    );
     const expired = (await (
       await store.probe("GET", "/whoami", { cookie: `dcp_session=${sessionId}` })
     ).json()) as WhoAmI;
@@ -200,11 +204,12 @@ describe("signing a browser in through an auth plugin's endpoint", () => {
     expect(await res.json()).toMatchObject({
       refused: { code: "SESSION_NOT_YOURS", message: expect.stringContaining("may only sign out sessions it opened") },
     });
-    const row = await env.DB.prepare("SELECT revoked_at FROM sessions WHERE id = ?").bind(other).first();
+    const [row] = await inLedgers("SELECT revoked_at FROM sessions WHERE id = ?", other);
     expect(row).toEqual({ revoked_at: null });
-    const recorded = await env.DB.prepare(
-      "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'session-probe' AND kind = 'session_denied'",
-    )
+    const recorded = await ledgerDb(env, store.tenant.id)
+      .prepare(
+        "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'session-probe' AND kind = 'session_denied'",
+      )
       .bind(store.tenant.id)
       .first<{ detail: string }>();
     expect(recorded?.detail).toContain(other);

@@ -1,5 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { redactForPlugin } from "../../api/src/sandbox/index.ts";
 import { type ErrorResponse, givenPublished, givenTenant } from "../helpers.ts";
 
@@ -143,9 +144,8 @@ describe("http", () => {
     });
     expect(res.body.status).toBe(403);
     expect(res.body.body).toContain("probe may not reach 127.0.0.1:8792");
-    const recorded = await env.DB.prepare(
-      "SELECT kind, detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'probe'",
-    )
+    const recorded = await ledgerDb(env, tenant.id)
+      .prepare("SELECT kind, detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'probe'")
       .bind(tenant.id)
       .all<{ kind: string; detail: string }>();
     expect(recorded.results).toContainEqual({ kind: "egress_denied", detail: "GET http://127.0.0.1:8792/steal" });
@@ -160,7 +160,8 @@ describe("events and logger", () => {
       data: { n: 1 },
     });
     expect(res.body.heard).toEqual([{ n: 1 }]);
-    const row = await env.DB.prepare("SELECT hook, plugin_slug FROM outbox WHERE tenant_id = ? AND hook LIKE 'event:%'")
+    const row = await ledgerDb(env, tenant.id)
+      .prepare("SELECT hook, plugin_slug FROM outbox WHERE tenant_id = ? AND hook LIKE 'event:%'")
       .bind(tenant.id)
       .first();
     expect(row).toEqual({ hook: "event:probe.pinged", plugin_slug: "probe" });

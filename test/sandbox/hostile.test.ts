@@ -4,8 +4,10 @@
  * contained and recorded against the plugin, and the platform must answer the
  * next request normally.
  */
+
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { findTarget, invokePlugin } from "../../api/src/sandbox/index.ts";
 import { type ErrorResponse, givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
 import { SMTP_PEER } from "../peers/ports.ts";
@@ -49,9 +51,8 @@ async function givenVictimsAndAttacker() {
 }
 
 async function securityEvents(tenantId: string, kind: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'hostile' AND kind = ?",
-  )
+  const { results } = await ledgerDb(env, tenantId)
+    .prepare("SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'hostile' AND kind = ?")
     .bind(tenantId, kind)
     .all<{ detail: string }>();
   return results.map((r) => r.detail);

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { type ErrorResponse, givenPublished, givenTenant } from "../helpers.ts";
 
 beforeAll(async () => {
@@ -19,7 +20,8 @@ describe("lifecycle callbacks", () => {
     expect(installed.body.plugins).toEqual([
       expect.objectContaining({ slug: "refuses-activation", state: "installed" }),
     ]);
-    const error = await env.DB.prepare("SELECT payload FROM outbox WHERE tenant_id = ? AND hook = 'plugin_error'")
+    const error = await ledgerDb(env, tenant.id)
+      .prepare("SELECT payload FROM outbox WHERE tenant_id = ? AND hook = 'plugin_error'")
       .bind(tenant.id)
       .first<{ payload: string }>();
     expect(JSON.parse(error?.payload ?? "{}")).toMatchObject({

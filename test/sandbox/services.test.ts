@@ -5,9 +5,11 @@
  * service-caller depends on service-provider and core-utils; probe is installed beside them and is
  * not a dependency.
  */
+
 import { env } from "cloudflare:test";
 import type { PluginContext } from "@digital-commerce/plugin-sdk";
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { findTarget, invokePlugin } from "../../api/src/sandbox/index.ts";
 import type {} from "../../plugins/core-utils/src/services.ts";
 import { type Client, eventually, givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
@@ -42,18 +44,16 @@ const raw = (api: Client, body: Record<string, unknown>) =>
   api<Answer>("POST", "/api/plugins/service-caller/raw", body).then((r) => r.body);
 
 async function calls(tenantId: string, slug: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT kind, name, outcome, error_message FROM plugin_calls WHERE tenant_id = ? AND slug = ? ORDER BY id",
-  )
+  const { results } = await ledgerDb(env, tenantId)
+    .prepare("SELECT kind, name, outcome, error_message FROM plugin_calls WHERE tenant_id = ? AND slug = ? ORDER BY id")
     .bind(tenantId, slug)
     .all<{ kind: string; name: string; outcome: string; error_message: string | null }>();
   return results;
 }
 
 async function securityEvents(tenantId: string, slug: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT kind, detail FROM plugin_security_events WHERE tenant_id = ? AND slug = ? ORDER BY id",
-  )
+  const { results } = await ledgerDb(env, tenantId)
+    .prepare("SELECT kind, detail FROM plugin_security_events WHERE tenant_id = ? AND slug = ? ORDER BY id")
     .bind(tenantId, slug)
     .all<{ kind: string; detail: string }>();
   return results;
@@ -140,9 +140,8 @@ describe("a dependency's services, called from a queued delivery", () => {
     });
     expect(memory).toEqual([{ text: "product created: Tea pot", idempotency_key: expect.stringMatching(/.+/) }]);
     // a delivery's id is the idempotency key its plugin sees, and passes on
-    const delivery = await env.DB.prepare(
-      "SELECT id FROM deliveries WHERE tenant_id = ? AND plugin_slug = 'service-caller'",
-    )
+    const delivery = await ledgerDb(env, tenant.id)
+      .prepare("SELECT id FROM deliveries WHERE tenant_id = ? AND plugin_slug = 'service-caller'")
       .bind(tenant.id)
       .first<{ id: string }>();
     expect(memory[0]?.idempotency_key).toBe(delivery?.id);

@@ -3,10 +3,12 @@
  * transport each grant names, with TLS run by the platform (the plugin speaks plaintext to the gate);
  * every connection is counted in the plugin's accounting. Against the real SMTP peer (test/peers/smtp).
  */
+
 import { env } from "cloudflare:test";
 import { createPlugin, ManifestError } from "@digital-commerce/plugin-sdk";
 import { describe, expect, it } from "vitest";
 import { prepareConfig } from "../../api/src/config/index.ts";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { eventually, givenTenantWith } from "../helpers.ts";
 import { SMTP_PEER } from "../peers/ports.ts";
 import { messagesFrom } from "../peers/smtp/client.ts";
@@ -51,9 +53,10 @@ async function connections(tenantId: string, count = 1) {
 }
 
 async function socketRows(tenantId: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT name, outcome, error_code FROM plugin_calls WHERE tenant_id = ? AND slug = 'smtp-probe' AND kind = 'socket'",
-  )
+  const { results } = await ledgerDb(env, tenantId)
+    .prepare(
+      "SELECT name, outcome, error_code FROM plugin_calls WHERE tenant_id = ? AND slug = 'smtp-probe' AND kind = 'socket'",
+    )
     .bind(tenantId)
     .all<{ name: string; outcome: string; error_code: string | null }>();
   return results;

@@ -1,7 +1,7 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../api/src/app.ts";
-import { type ErrorResponse, givenTenant } from "../helpers.ts";
+import { type ErrorResponse, givenTenant, inLedgers } from "../helpers.ts";
 import { givenEndpoint, publish, settledDeliveries } from "./fixtures.ts";
 import { receiverPath, receiverUrl } from "./receiver.ts";
 
@@ -53,9 +53,7 @@ describe("registering webhook endpoints", () => {
       expect(JSON.stringify(body)).not.toContain('secret":');
     }
 
-    const row = await env.DB.prepare("SELECT secret FROM webhook_endpoints WHERE id = ?")
-      .bind(id)
-      .first<{ secret: string }>();
+    const [row] = await inLedgers<{ secret: string }>("SELECT secret FROM webhook_endpoints WHERE id = ?", id);
     expect(row?.secret).toMatch(/^enc:v1:/);
     expect(row?.secret).not.toContain(secret.slice("whsec_".length));
   });
@@ -180,11 +178,11 @@ describe("registering webhook endpoints", () => {
     const gone = await api<ErrorResponse>("GET", `/api/admin/webhooks/${id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe("WEBHOOK_ENDPOINT_NOT_FOUND");
-    const left = await env.DB.batch([
-      env.DB.prepare("SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ?").bind(id),
-      env.DB.prepare("SELECT 1 FROM webhook_attempts WHERE delivery_id = ?").bind(delivery?.id),
-    ]);
-    expect(left.map((r) => r.results.length)).toEqual([0, 0]);
+    const left = [
+      await inLedgers("SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ?", id),
+      await inLedgers("SELECT 1 FROM webhook_attempts WHERE delivery_id = ?", delivery?.id ?? null),
+    ];
+    expect(left.map((rows) => rows.length)).toEqual([0, 0]);
   });
 
   it("does not show or change another tenant's endpoint", async () => {

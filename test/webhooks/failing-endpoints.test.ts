@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { MAX_ATTEMPTS } from "../../api/src/webhooks/index.ts";
 import { type ErrorResponse, givenTenant } from "../helpers.ts";
 import { deliveriesOf, eventually, givenEndpoint, publish, settledDeliveries } from "./fixtures.ts";
@@ -12,7 +13,8 @@ interface EndpointView {
 }
 
 async function systemEvents(tenantId: string, topic: string) {
-  const { results } = await env.DB.prepare("SELECT payload FROM outbox WHERE tenant_id = ? AND hook = ?")
+  const { results } = await ledgerDb(env, tenantId)
+    .prepare("SELECT payload FROM outbox WHERE tenant_id = ? AND hook = ?")
     .bind(tenantId, topic)
     .all<{ payload: string }>();
   return results.map((r) => JSON.parse(r.payload) as Record<string, unknown>);
@@ -37,7 +39,8 @@ describe("an endpoint that keeps failing", () => {
 
     const letter = await eventually(
       () =>
-        env.DB.prepare("SELECT queue, tenant_id, hook, last_error FROM dead_letters WHERE delivery_id = ?")
+        ledgerDb(env, tenant.id)
+          .prepare("SELECT queue, tenant_id, hook, last_error FROM dead_letters WHERE delivery_id = ?")
           .bind(delivery?.id)
           .first(),
       (row) => row !== null,

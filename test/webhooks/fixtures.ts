@@ -1,5 +1,7 @@
 /** Fixtures of the webhook tests: endpoints on the loopback receiver, events through the outbox, polling. */
+
 import { env } from "cloudflare:test";
+import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { type HookEventMessage, type OutboxTopic, outboxEvent } from "../../api/src/outbox/index.ts";
 import { enqueueWebhookDeliveries } from "../../api/src/webhooks/index.ts";
 import { type Client, eventually as poll } from "../helpers.ts";
@@ -34,10 +36,11 @@ export async function publish(
   topic: OutboxTopic,
   payload: unknown = { order: { id: crypto.randomUUID(), total: 4200 } },
 ): Promise<{ event: HookEventMessage; queued: number }> {
-  const e = outboxEvent(env.DB, tenantId, topic, null, payload);
-  await env.DB.batch([
+  const db = ledgerDb(env, tenantId);
+  const e = outboxEvent(db, tenantId, topic, null, payload);
+  await db.batch([
     e.statement,
-    env.DB.prepare("UPDATE outbox SET sent_at = ? WHERE id = ?").bind(new Date().toISOString(), e.message.id),
+    db.prepare("UPDATE outbox SET sent_at = ? WHERE id = ?").bind(new Date().toISOString(), e.message.id),
   ]);
   return { event: e.message, queued: await enqueueWebhookDeliveries(env, e.message) };
 }

@@ -1,5 +1,5 @@
 /** Admin handlers for the hook pipeline: what happened to a request or an event, and the dead letters. */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../auth/index.ts";
@@ -7,6 +7,7 @@ import { deliveriesOfEvent, listDeadLetters, purgeDeadLetters, replayDeadLetters
 import { RequestError } from "../errors/index.ts";
 import { chainsOfTrace } from "../hooks/index.ts";
 import { tenantDbOf, validationHook } from "../http/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { webhookDeliveriesOfEvent } from "../webhooks/index.ts";
 import * as routes from "./pipeline-routes.ts";
 
@@ -35,7 +36,8 @@ async function eventViews(db: TenantDb, tenantId: string, rows: EventRow[]) {
 pipelineAdmin.openapi(routes.getEvent, async (c) => {
   const { id } = c.req.valid("param");
   const tenantId = c.get("principal").tenantId;
-  const row = await tenantDbOf(c).prepare(`SELECT ${eventColumns}, payload FROM outbox WHERE tenant_id = ? AND id = ?`)
+  const row = await tenantDbOf(c)
+    .prepare(`SELECT ${eventColumns}, payload FROM outbox WHERE tenant_id = ? AND id = ?`)
     .bind(tenantId, id)
     .first<EventRow>();
   if (!row) throw new RequestError("NOT_FOUND", `No event "${id}" for this tenant.`);
@@ -46,9 +48,10 @@ pipelineAdmin.openapi(routes.getEvent, async (c) => {
 pipelineAdmin.openapi(routes.listEvents, async (c) => {
   const { hook, limit } = c.req.valid("query");
   const tenantId = c.get("principal").tenantId;
-  const { results } = await tenantDbOf(c).prepare(
-    `SELECT ${eventColumns} FROM outbox WHERE tenant_id = ? ${hook ? "AND hook = ?" : ""} ORDER BY created_at DESC LIMIT ?`,
-  )
+  const { results } = await tenantDbOf(c)
+    .prepare(
+      `SELECT ${eventColumns} FROM outbox WHERE tenant_id = ? ${hook ? "AND hook = ?" : ""} ORDER BY created_at DESC LIMIT ?`,
+    )
     .bind(tenantId, ...(hook ? [hook] : []), limit)
     .all<Omit<EventRow, "payload">>();
   return c.json({ events: results }, 200);
@@ -59,9 +62,8 @@ pipelineAdmin.openapi(routes.getTrace, async (c) => {
   const tenantId = c.get("principal").tenantId;
   const [chains, { results }] = await Promise.all([
     chainsOfTrace(tenantDbOf(c), tenantId, id),
-    tenantDbOf(c).prepare(
-      `SELECT ${eventColumns}, payload FROM outbox WHERE tenant_id = ? AND trace_id = ? ORDER BY created_at`,
-    )
+    tenantDbOf(c)
+      .prepare(`SELECT ${eventColumns}, payload FROM outbox WHERE tenant_id = ? AND trace_id = ? ORDER BY created_at`)
       .bind(tenantId, id)
       .all<EventRow>(),
   ]);

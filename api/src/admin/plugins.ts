@@ -1,5 +1,6 @@
 /** Handlers of /api/admin/plugins: every route reads or changes the calling token's tenant only. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.ts";
@@ -7,6 +8,7 @@ import { requireRole, requireScope } from "../auth/index.ts";
 import { forgetSubscribers } from "../hooks/index.ts";
 import { sandboxDepsOf, tenantDbOf, validationHook } from "../http/index.ts";
 import { ledgerDb, type TenantDb } from "../ledger/index.ts";
+import type { GlobalDb } from "../ledger/tenant-db.ts";
 import {
   activatePlugin,
   deactivatePlugin,
@@ -28,7 +30,7 @@ import { connectionCheck } from "./connection-check.ts";
 import { bundleTooLarge, MAX_PUBLISH_BODY_BYTES, publishVersion } from "./publish.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
 import * as routes from "./routes.ts";
-import { installedRow } from "./schemas.ts";
+import type { installedRow } from "./schemas.ts";
 import {
   availableViews,
   dependenciesViewOf,
@@ -91,12 +93,14 @@ pluginsAdmin.openapi(routes.listAvailable, async (c) => {
 });
 
 pluginsAdmin.openapi(routes.listInstalled, async (c) => {
-  const plugins = await view(c, "installed", (tenantId) => installedViews(c.env.DB, ledgerDb(c.env, tenantId), tenantId));
+  const plugins = await view(c, "installed", (tenantId) =>
+    installedViews(c.env.DB, ledgerDb(c.env, tenantId), tenantId),
+  );
   return c.json({ plugins }, 200);
 });
 
 /** The tenant's installations (its ledger) with each one's name and category (its version's manifest, in D1). */
-async function installedViews(catalogue: D1Database, db: TenantDb, tenantId: string) {
+async function installedViews(catalogue: GlobalDb, db: TenantDb, tenantId: string) {
   const snapshot = await readSnapshot(catalogue, db, tenantId);
   return [...snapshot.installed.values()].map((p) => ({
     slug: p.slug,
@@ -112,7 +116,12 @@ async function installedViews(catalogue: D1Database, db: TenantDb, tenantId: str
 }
 
 pluginsAdmin.openapi(routes.dependencyGraph, async (c) => {
-  return c.json(await view(c, "graph", async (tenantId) => graphViewOf(await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId))), 200);
+  return c.json(
+    await view(c, "graph", async (tenantId) =>
+      graphViewOf(await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId)),
+    ),
+    200,
+  );
 });
 
 pluginsAdmin.openapi(routes.getDetails, async (c) => {
@@ -228,10 +237,11 @@ pluginsAdmin.openapi(routes.health, async (c) => {
   const tenantId = c.get("principal").tenantId;
   const snapshot = await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId);
   await versionsIn(c.env.DB, snapshot, slug);
-  const row = await ledgerDb(c.env, tenantId).prepare(
-    `SELECT created_at AS at, json_extract(payload, '$.error.code') AS code, json_extract(payload, '$.error.message') AS message
+  const row = await ledgerDb(c.env, tenantId)
+    .prepare(
+      `SELECT created_at AS at, json_extract(payload, '$.error.code') AS code, json_extract(payload, '$.error.message') AS message
        FROM outbox WHERE tenant_id = ? AND plugin_slug = ? AND hook = 'plugin_error' ORDER BY created_at DESC LIMIT 1`,
-  )
+    )
     .bind(tenantId, slug)
     .first<LastError>();
   const installed = snapshot.installed.get(slug);

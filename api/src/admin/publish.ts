@@ -4,9 +4,11 @@
  * published version never changes, because tenants' installations point at it: the same
  * content again is a no-op, different content under the same version is refused.
  */
+
 import { safeParseManifest } from "@digital-commerce/plugin-sdk";
 import semver from "semver";
 import { PlatformError } from "../errors/index.ts";
+import type { GlobalDb } from "../ledger/tenant-db.ts";
 import { getPluginVersion, type PluginVersion, RegistryError } from "../registry/index.ts";
 import { publishPlugin, sha256Hex } from "../sandbox/index.ts";
 
@@ -54,7 +56,7 @@ export interface Published {
  * Throws INVALID_MANIFEST (each problem with its path), VERSION_EXISTS, BUNDLE_TOO_LARGE.
  */
 export async function publishVersion(
-  env: { DB: D1Database; BUNDLES: R2Bucket },
+  env: { DB: GlobalDb; BUNDLES: R2Bucket },
   input: { manifest: unknown; code: string },
 ): Promise<Published> {
   const bytes = new TextEncoder().encode(input.code).byteLength;
@@ -87,7 +89,7 @@ export async function publishVersion(
   return { slug: published.slug, version: published.version, hash: published.hash, created: published.created };
 }
 
-async function registeredVersion(db: D1Database, slug: string, version: string): Promise<PluginVersion | null> {
+async function registeredVersion(db: GlobalDb, slug: string, version: string): Promise<PluginVersion | null> {
   try {
     return await getPluginVersion(db, slug, version);
   } catch (error) {

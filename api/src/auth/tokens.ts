@@ -1,5 +1,7 @@
 /** Bearer API tokens: random, shown once, stored as SHA-256 digests. */
+
 import { z } from "zod";
+import type { GlobalDb } from "../ledger/tenant-db.ts";
 
 export const roles = ["owner", "admin", "viewer"] as const;
 export const roleSchema = z.enum(roles);
@@ -55,7 +57,7 @@ export const PRINCIPAL_TTL_MS = 30_000;
 const MAX_CACHED = 1_000;
 const principals = new Map<string, { principal: Principal; expires: number }>();
 
-export async function findPrincipal(db: D1Database, token: string): Promise<Principal | null> {
+export async function findPrincipal(db: GlobalDb, token: string): Promise<Principal | null> {
   const hash = await hashToken(token);
   const cached = principals.get(hash);
   if (cached && cached.expires > Date.now()) return cached.principal;
@@ -69,7 +71,7 @@ export async function findPrincipal(db: D1Database, token: string): Promise<Prin
   return principal;
 }
 
-async function lookupPrincipal(db: D1Database, hash: string): Promise<Principal | null> {
+async function lookupPrincipal(db: GlobalDb, hash: string): Promise<Principal | null> {
   const row = await db
     .prepare(
       `SELECT t.id AS tokenId, t.tenant_id AS tenantId, n.slug AS tenantSlug, n.name AS tenantName, t.role AS role,
@@ -84,7 +86,7 @@ async function lookupPrincipal(db: D1Database, hash: string): Promise<Principal 
 
 /** Creates a token for a tenant, with `scopes` beyond its role, and returns it in clear: the only time it is seen. */
 export async function issueToken(
-  db: D1Database,
+  db: GlobalDb,
   tenantId: string,
   role: Role,
   name: string,

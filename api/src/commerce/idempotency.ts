@@ -5,8 +5,9 @@
  * first request's outcome would hide that the second was never carried out.
  * Source: https://docs.stripe.com/api/idempotent_requests
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { CommerceError } from "./errors.ts";
 
 /** An answer as a client received it, kept to be replayed. */

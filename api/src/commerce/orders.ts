@@ -3,11 +3,12 @@
  * the client), then completed. Each step runs its before hook and commits its after hook and
  * analytics event with the change.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import type { Order } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { describeIssues } from "../errors/index.ts";
 import { analyticsEvent, type HookRun, notification, runBeforeHooks } from "../hooks/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { CommerceError } from "./errors.ts";
 import { productsById } from "./products.ts";
 import type { OrderView } from "./schemas.ts";

@@ -7,7 +7,7 @@
  * whole, re-reads, and finds nothing left to do. So after_payment_success and
  * after_payment_failure fire exactly once per payment, whatever the order reports come in.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import {
   type Payment,
   type PaymentFailure,
@@ -20,6 +20,7 @@ import {
 import { z } from "zod";
 import { describeIssues, fieldIssues } from "../errors/index.ts";
 import { analyticsEvent, type HookRun, notification } from "../hooks/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { OutboxEvent } from "../outbox/index.ts";
 import { SandboxError } from "../sandbox/index.ts";
 import { CommerceError } from "./errors.ts";

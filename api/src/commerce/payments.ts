@@ -10,7 +10,7 @@
  * charges twice; a request repeated with the client's Idempotency-Key and the same body replays
  * the first answer (idempotency.ts).
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import {
   type CategoryMethod,
   type PaymentFailure,
@@ -21,6 +21,7 @@ import {
 import { z } from "zod";
 import { describeIssues, fieldIssues } from "../errors/index.ts";
 import { type HookRun, runBeforeHooks } from "../hooks/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { callPluginMethod, SandboxError, type SandboxTarget } from "../sandbox/index.ts";
 import { CommerceError } from "./errors.ts";
 import {
@@ -474,9 +475,10 @@ const refund: OperationSpec = {
   providerKey: (run, _paymentId, operationKey) => `refund:${run.tenantId}:${operationKey}`,
   async complete(run, payment, report) {
     // the provider's total, or the refunds this platform saw accepted, whichever knows more
-    const row = await run.db.prepare(
-      "SELECT COALESCE(SUM(amount), 0) AS total FROM payment_operations WHERE tenant_id = ? AND payment_id = ? AND kind = 'refund' AND state = 'succeeded'",
-    )
+    const row = await run.db
+      .prepare(
+        "SELECT COALESCE(SUM(amount), 0) AS total FROM payment_operations WHERE tenant_id = ? AND payment_id = ? AND kind = 'refund' AND state = 'succeeded'",
+      )
       .bind(run.tenantId, payment.id)
       .first<{ total: number }>();
     return { ...report, refunded_amount: Math.max(report.refunded_amount ?? 0, row?.total ?? 0) };

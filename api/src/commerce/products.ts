@@ -2,11 +2,12 @@
  * Products of a store's catalogue. Create and update run the before hook (which may change the
  * product or veto), then write the product with its after hook and analytics event in one batch.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import type { Product } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { fieldIssues, RequestError } from "../errors/index.ts";
 import { analyticsEvent, type HookRun, notification, runBeforeHooks } from "../hooks/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { CommerceError } from "./errors.ts";
 import type { ProductView } from "./schemas.ts";
 import { commit, defined, guard, isUniqueViolation, jsonRecord, newId, now } from "./store.ts";

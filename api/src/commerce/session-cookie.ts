@@ -5,10 +5,11 @@
  * capability (found by provider and the request's trace id) becomes the cookie, and a session the call
  * signed out is cleared. The plugin sees neither the cookie nor any store token.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import type { StoreSession } from "@digital-commerce/plugin-sdk";
 import { parseCookie, stringifySetCookie } from "cookie";
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 
 export const SESSION_COOKIE = "dcp_session";
 

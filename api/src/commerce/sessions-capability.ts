@@ -9,13 +9,13 @@
  * schema refuses it for any other category.
  */
 
-import { ledgerDb } from "../ledger/index.ts";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { SessionErrorCode, SessionOutcome, SignedInSession } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
 import { PlatformError } from "../errors/index.ts";
 import { HookError, type HookRun } from "../hooks/index.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import { serviceLogger } from "../logging/index.ts";
 import { type CapabilityProps, recordSecurityEvent } from "../sandbox/index.ts";
 import { CommerceError } from "./errors.ts";
@@ -109,7 +109,8 @@ export class SessionsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps
     const run = this.#run(options);
     if ("ok" in run) return run;
     const { tenantId, slug } = this.ctx.props;
-    const row = await run.db.prepare("SELECT provider FROM sessions WHERE tenant_id = ? AND id = ?")
+    const row = await run.db
+      .prepare("SELECT provider FROM sessions WHERE tenant_id = ? AND id = ?")
       .bind(tenantId, id.data)
       .first<{ provider: string }>();
     if (!row) return refused("NO_SESSION", `This store has no session ${id.data}.`);

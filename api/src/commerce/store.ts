@@ -5,9 +5,10 @@
  * order still pending, a session not yet revoked) starts its batch with a guard, so a concurrent
  * change makes the whole batch, events included, roll back instead of firing hooks twice.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { z } from "zod";
 import { commitWithEvents, type HookRun } from "../hooks/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { OutboxEvent } from "../outbox/index.ts";
 import { CommerceError } from "./errors.ts";
 

@@ -1,8 +1,9 @@
 /** The store's users (its customers): created through before_user_create, announced by after_user_create. */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import type { User } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { analyticsEvent, type HookRun, notification, runBeforeHooks } from "../hooks/index.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { CommerceError } from "./errors.ts";
 import type { UserView } from "./schemas.ts";
 import { commit, defined, isUniqueViolation, jsonRecord, newId, now } from "./store.ts";

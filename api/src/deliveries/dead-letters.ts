@@ -2,9 +2,10 @@
  * Dead letters: what the dead-letter queues' consumer recorded (the message as it was,
  * its attempts and its last error), listed by plugin and hook, replayed or purged by an admin.
  */
-import { ledgerDb, type TenantDb } from "../ledger/index.ts";
+
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
+import { ledgerDb, type TenantDb } from "../ledger/index.ts";
 import type { DeliveryMessage } from "./messages.ts";
 import { reopenDelivery } from "./store.ts";
 
@@ -146,9 +147,10 @@ export async function replayDeadLetters(
   const db = ledgerDb(env, tenantId);
   const w = where(tenantId, { ...filter, all: "false" });
   const byId = filter.id ? " AND id = ?" : "";
-  const { results } = await db.prepare(
-    `SELECT id, queue, delivery_id, body FROM dead_letters WHERE ${w.sql}${byId} ORDER BY created_at LIMIT 500`,
-  )
+  const { results } = await db
+    .prepare(
+      `SELECT id, queue, delivery_id, body FROM dead_letters WHERE ${w.sql}${byId} ORDER BY created_at LIMIT 500`,
+    )
     .bind(...w.params, ...(filter.id ? [filter.id] : []))
     .all();
   const result: ReplayResult = { replayed: [], skipped: [] };

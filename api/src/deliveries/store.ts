@@ -3,8 +3,9 @@
  * its handlers run, so a duplicated queue message never runs them twice, and every
  * attempt recorded with its timing and error.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 
 export const deliveryStatus = z.enum(["pending", "running", "succeeded", "dead"]);
 export type DeliveryStatus = z.infer<typeof deliveryStatus>;

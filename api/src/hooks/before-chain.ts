@@ -10,9 +10,10 @@
  * a broken fraud check must not wave payments through) fails the operation; "skip"
  * records the failure and goes on with the payload unchanged. A veto always stops it.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { HookCatalogue, type HookName, type HookPayload, isHookName } from "@digital-commerce/plugin-sdk";
 import type { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { invokePlugin, type SandboxDeps, SandboxError } from "../sandbox/index.ts";
 import { HookError } from "./errors.ts";
 import { type Subscription, subscribersOf } from "./subscribers.ts";

@@ -86,7 +86,9 @@ export async function registrationsOf(
   const active = (await listInstallations(ledgerDb(env, tenantId), tenantId)).filter((i) => i.state === "active");
   const versions = await Promise.all(active.map((i) => knownVersion(env.DB, i.slug, i.version)));
   return versions.flatMap((v) =>
-    (v?.manifest.hooks ?? []).filter((h) => h.name === hook).map((registration) => ({ slug: v?.slug as string, registration })),
+    (v?.manifest.hooks ?? [])
+      .filter((h) => h.name === hook)
+      .map((registration) => ({ slug: v?.slug as string, registration })),
   );
 }
 

@@ -3,8 +3,9 @@
  * how long, and whether it transformed, left, vetoed or failed the payload. Stored
  * per request trace id so the admin API can show it next to the after-hook deliveries.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 
 export const traceStepSchema = z
   .object({

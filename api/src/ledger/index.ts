@@ -18,7 +18,6 @@ export { TenantLedger } from "./tenant-ledger.ts";
 
 type LedgerEnv = Pick<ApiEnv, "LEDGER">;
 
-
 /** The tenant's ledger: one object per tenant id, wherever the caller runs (API Worker or consumers). */
 export function ledgerOf(env: LedgerEnv, tenantId: string) {
   return env.LEDGER.get(env.LEDGER.idFromName(tenantId));

@@ -42,7 +42,9 @@ export class TenantLedger extends DurableObject<ApiEnv> {
   /** One statement, D1's answer shape: the remote client's prepare().first()/all()/run(). */
   async query(statement: WireStatement): Promise<LedgerAnswer<D1Result<Record<string, unknown>>>> {
     try {
-      return { ok: true, value: this.#db.execute(this.#db.prepare(statement.sql).bind(...statement.params)) };
+      const result = this.#db.execute(this.#db.prepare(statement.sql).bind(...statement.params));
+      if (result.meta.changed_db) await this.#keepAlarm();
+      return { ok: true, value: result };
     } catch (error) {
       return failedAnswer(error);
     }
@@ -51,10 +53,9 @@ export class TenantLedger extends DurableObject<ApiEnv> {
   /** Statements in one transaction, as D1's batch: all of them or none. */
   async batch(statements: WireStatement[]): Promise<LedgerAnswer<D1Result<Record<string, unknown>>[]>> {
     try {
-      return {
-        ok: true,
-        value: await this.#db.batch(statements.map((s) => this.#db.prepare(s.sql).bind(...s.params))),
-      };
+      const results = await this.#db.batch(statements.map((s) => this.#db.prepare(s.sql).bind(...s.params)));
+      if (results.some((r) => r.meta.changed_db)) await this.#keepAlarm();
+      return { ok: true, value: results };
     } catch (error) {
       return failedAnswer(error);
     }
@@ -65,9 +66,34 @@ export class TenantLedger extends DurableObject<ApiEnv> {
     const program = programs[name] as unknown as (db: SqlDatabase, args: ProgramArgs<K>) => Promise<ProgramResult<K>>;
     if (typeof program !== "function") return failedAnswer(new Error(`the ledger has no program "${String(name)}"`));
     try {
-      return { ok: true, value: await program(this.#db, args) };
+      const value = await program(this.#db, args);
+      await this.#keepAlarm();
+      return { ok: true, value };
     } catch (error) {
       return failedAnswer(error);
+    }
+  }
+
+  /** Sends the events still unsent after the re-drive delay; set again while any remain. */
+  override async alarm(): Promise<void> {
+    this.#armed = false;
+    const log = serviceLogger("tenant-ledger", this.env.LOG_LEVEL).child({ job: "outbox-redrive" });
+    await redriveOutbox(this.#db.asD1() as TenantDb, this.env, log, {
+      olderThanSeconds: redriveAfterSeconds(this.env),
+    });
+    await this.#keepAlarm();
+  }
+
+  /** An alarm while the outbox has unsent events, none when it has not: after every write. */
+  async #keepAlarm(): Promise<void> {
+    const unsent = this.#db.sql.exec("SELECT 1 FROM outbox WHERE sent_at IS NULL LIMIT 1").toArray().length > 0;
+    if (this.#armed === null) this.#armed = (await this.ctx.storage.getAlarm()) !== null;
+    if (unsent && !this.#armed) {
+      await this.ctx.storage.setAlarm(Date.now() + redriveAfterSeconds(this.env) * 1000);
+      this.#armed = true;
+    } else if (!unsent && this.#armed) {
+      await this.ctx.storage.deleteAlarm();
+      this.#armed = false;
     }
   }
 }

@@ -28,7 +28,7 @@ export interface CallbackStep {
 export async function runCallbacks(scope: TenantScope, steps: CallbackStep[], callback: LifecycleName): Promise<void> {
   const sandbox = scope.sandbox;
   if (!sandbox) return;
-  const tenant = await findTenant(scope.db, scope.tenantId);
+  const tenant = await findTenant(scope.catalogue, scope.tenantId);
   if (!tenant) throw new Error(`tenant ${scope.tenantId} vanished during a transition`);
   for (const step of steps) {
     if (!step.bundleHash) continue; // registered without code: nothing to run

@@ -6,8 +6,9 @@
  * transition_guards when a state the plan relied on has changed since it was
  * read; the CHECK constraint then fails and the whole batch rolls back.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import type { HookName } from "@digital-commerce/plugin-sdk";
+import type { GlobalDb, TenantDb } from "../ledger/tenant-db.ts";
 import type { Logger } from "../logging/index.ts";
 import { flushOutbox, type OutboxEvent, type OutboxQueues, outboxEvent } from "../outbox/index.ts";
 import type { PluginState } from "../registry/index.ts";
@@ -16,7 +17,7 @@ import { LifecycleError } from "./errors.ts";
 
 export interface TenantScope {
   /** D1: the plugin catalogue. */
-  catalogue: D1Database;
+  catalogue: GlobalDb;
   /** The tenant's ledger: its installations, transition guards and outbox. */
   db: TenantDb;
   queues: OutboxQueues;

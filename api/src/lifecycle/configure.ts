@@ -18,13 +18,13 @@ export interface ConfigView {
 async function installedOrThrow(scope: TenantScope, slug: string) {
   const installation = await findInstallation(scope.db, scope.tenantId, slug);
   if (installation) return installation;
-  await versionsOf(scope.db, slug); // PLUGIN_NOT_FOUND for an unknown slug
+  await versionsOf(scope.catalogue, slug); // PLUGIN_NOT_FOUND for an unknown slug
   throw notInstalled(slug);
 }
 
 export async function getConfig(scope: TenantScope, slug: string): Promise<ConfigView> {
   const installation = await installedOrThrow(scope, slug);
-  const { manifest } = await getPluginVersion(scope.db, slug, installation.version);
+  const { manifest } = await getPluginVersion(scope.catalogue, slug, installation.version);
   return {
     slug,
     version: installation.version,
@@ -40,7 +40,7 @@ export async function updateConfig(
   input: Record<string, unknown>,
 ): Promise<ConfigView> {
   const installation = await installedOrThrow(scope, slug);
-  const { manifest } = await getPluginVersion(scope.db, slug, installation.version);
+  const { manifest } = await getPluginVersion(scope.catalogue, slug, installation.version);
   const stored = await prepareConfig(manifest.settings_schema, input, installation.config, {
     secret: scope.secret,
     tenantId: scope.tenantId,

@@ -2,8 +2,9 @@
  * What a transition is planned from: the catalogue and the tenant's installations,
  * read together. The commit re-checks the states it relied on (see commit.ts).
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import type { PluginManifest } from "@digital-commerce/plugin-sdk";
+import type { GlobalDb, TenantDb } from "../ledger/tenant-db.ts";
 import {
   type Installation,
   listInstallations,
@@ -27,7 +28,7 @@ export interface TenantSnapshot {
 }
 
 /** The catalogue (D1) and the tenant's installations (its ledger), read together. */
-export async function readSnapshot(catalogue: D1Database, db: TenantDb, tenantId: string): Promise<TenantSnapshot> {
+export async function readSnapshot(catalogue: GlobalDb, db: TenantDb, tenantId: string): Promise<TenantSnapshot> {
   const [versions, installations] = await Promise.all([listPluginVersions(catalogue), listInstallations(db, tenantId)]);
   const byVersion = new Map(versions.map((v) => [`${v.slug}@${v.version}`, v]));
   const installed = new Map<string, InstalledPlugin>();
@@ -49,7 +50,7 @@ export async function readSnapshot(catalogue: D1Database, db: TenantDb, tenantId
  * such plugin exists at all, ILLEGAL_TRANSITION when the tenant does not have it.
  */
 export async function readInstalled(
-  catalogue: D1Database,
+  catalogue: GlobalDb,
   db: TenantDb,
   tenantId: string,
   slug: string,
@@ -63,7 +64,7 @@ export async function readInstalled(
 
 /** The registered versions of `slug`, newest first, or PLUGIN_NOT_FOUND naming the nearest slug. */
 export async function versionsIn(
-  catalogue: D1Database,
+  catalogue: GlobalDb,
   snapshot: TenantSnapshot,
   slug: string,
 ): Promise<[PluginVersion, ...PluginVersion[]]> {

@@ -3,6 +3,7 @@
  * catalogue, and running a tenant's hook chain, in one object for tests and tools.
  * HTTP goes through the admin API.
  */
+
 import {
   HookCatalogue,
   type HookName,
@@ -10,6 +11,7 @@ import {
   unknownHookMessage,
 } from "@digital-commerce/plugin-sdk";
 import { HookError, type HookRun, type TraceStep, traceBeforeHooks } from "../hooks/index.ts";
+import type { GlobalDb } from "../ledger/tenant-db.ts";
 import { listPluginVersions, type PluginVersion, type RegisteredPlugin, registerPlugin } from "../registry/index.ts";
 
 export interface PluginManager {
@@ -25,7 +27,7 @@ export interface PluginManager {
 }
 
 /** `run` (the tenant, trace id and sandbox) is needed only by executeHook. */
-export function createPluginManager(db: D1Database, run?: HookRun): PluginManager {
+export function createPluginManager(db: GlobalDb, run?: HookRun): PluginManager {
   return {
     registerPlugin: (manifest, bundleHash) => registerPlugin(db, manifest, bundleHash),
     listPlugins: async () => (await listPluginVersions(db)).map((v) => v.manifest),

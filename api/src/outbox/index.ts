@@ -4,10 +4,11 @@
  * the row unsent, and the scheduled re-drive sends it later, so nothing is lost
  * between the write and the queue.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import type { HookName } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import type { Logger } from "../logging/index.ts";
 
 /** Payloads above this travel by reference: the consumer reads them from the outbox row (Queues allow 128 KB a message). */

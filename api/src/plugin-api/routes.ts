@@ -10,7 +10,7 @@
  * signed out sets or clears `dcp_session` on the answer (commerce/session-cookie.ts).
  * Inbound webhooks are in webhooks.ts.
  */
-import { ledgerDb } from "../ledger/index.ts";
+
 import { findRoute } from "@digital-commerce/plugin-sdk";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -19,6 +19,7 @@ import { AuthError, findPrincipal } from "../auth/index.ts";
 import { sessionCookieAfter, storeSessionOf } from "../commerce/index.ts";
 import { RequestError } from "../errors/index.ts";
 import { sandboxDepsOf } from "../http/index.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import {
   findTarget,
   grants,

@@ -7,13 +7,14 @@
  * The hook-events queue delivers it to the plugin (its handler, or its category's handleWebhook) with
  * the pipeline's retries and dead letters; the request's trace id finds it.
  */
-import { ledgerDb } from "../ledger/index.ts";
+
 import { type Webhook, webhookEventSchema } from "@digital-commerce/plugin-sdk";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { describeIssues, fieldIssues, RequestError } from "../errors/index.ts";
 import { sandboxDepsOf } from "../http/index.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import { flushOutbox, outboxEvent, WEBHOOK_TOPIC_PREFIX } from "../outbox/index.ts";
 import { invokePlugin, recordSecurityEvent, SandboxError, type SandboxTarget, sha256Hex } from "../sandbox/index.ts";
 import { PluginApiError } from "./errors.ts";

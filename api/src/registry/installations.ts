@@ -1,7 +1,8 @@
 /** A tenant's installed plugins: version, state, configuration and granted permissions. */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { type Permissions, permissionsSchema } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 
 export const pluginStates = ["installed", "active", "inactive"] as const;
 export const pluginState = z.enum(pluginStates);

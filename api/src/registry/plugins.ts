@@ -2,10 +2,12 @@
  * The catalogue of available plugins: every registered version with its validated
  * manifest. Shared by all tenants; what a tenant has is in installations.
  */
+
 import { type PluginManifest, pluginManifestSchema, safeParseManifest } from "@digital-commerce/plugin-sdk";
 import { closest } from "fastest-levenshtein";
 import semver from "semver";
 import { z } from "zod";
+import type { GlobalDb } from "../ledger/tenant-db.ts";
 import type { Catalogue } from "../resolver/index.ts";
 import { RegistryError } from "./errors.ts";
 
@@ -29,7 +31,7 @@ export interface RegisteredPlugin {
  * a no-op; a different manifest under an existing version is refused, because
  * tenants' installations point at that version.
  */
-export async function registerPlugin(db: D1Database, input: unknown, bundleHash?: string): Promise<RegisteredPlugin> {
+export async function registerPlugin(db: GlobalDb, input: unknown, bundleHash?: string): Promise<RegisteredPlugin> {
   const result = safeParseManifest(input);
   if (!result.ok) {
     throw new RegistryError("INVALID_MANIFEST", "The plugin manifest does not validate.", { issues: result.problems });
@@ -58,12 +60,12 @@ export async function registerPlugin(db: D1Database, input: unknown, bundleHash?
 }
 
 /** Every version of every plugin, newest version first within a slug. */
-export async function listPluginVersions(db: D1Database): Promise<PluginVersion[]> {
+export async function listPluginVersions(db: GlobalDb): Promise<PluginVersion[]> {
   const { results } = await db.prepare("SELECT * FROM plugin_versions ORDER BY slug").all();
   return sortNewestFirst(results.map((row) => versionRow.parse(row)));
 }
 
-export async function versionsOf(db: D1Database, slug: string): Promise<PluginVersion[]> {
+export async function versionsOf(db: GlobalDb, slug: string): Promise<PluginVersion[]> {
   const { results } = await db.prepare("SELECT * FROM plugin_versions WHERE slug = ?").bind(slug).all();
   if (results.length === 0) throw await pluginNotFound(db, slug);
   return sortNewestFirst(results.map((row) => versionRow.parse(row)));
@@ -78,11 +80,14 @@ const KNOWN_VERSIONS_MAX = 1_000;
  * tenant's ledger and the catalogue in D1, so there is no join: the installation names the version,
  * this gives its manifest. Null when no such version is registered.
  */
-export async function knownVersion(db: D1Database, slug: string, version: string): Promise<PluginVersion | null> {
+export async function knownVersion(db: GlobalDb, slug: string, version: string): Promise<PluginVersion | null> {
   const key = `${slug}@${version}`;
   const hit = knownVersions.get(key);
   if (hit) return hit;
-  const row = await db.prepare("SELECT * FROM plugin_versions WHERE slug = ? AND version = ?").bind(slug, version).first();
+  const row = await db
+    .prepare("SELECT * FROM plugin_versions WHERE slug = ? AND version = ?")
+    .bind(slug, version)
+    .first();
   if (!row) return null;
   const parsed = versionRow.parse(row);
   if (knownVersions.size >= KNOWN_VERSIONS_MAX) knownVersions.delete(knownVersions.keys().next().value as string);
@@ -90,7 +95,7 @@ export async function knownVersion(db: D1Database, slug: string, version: string
   return parsed;
 }
 
-export async function getPluginVersion(db: D1Database, slug: string, version: string): Promise<PluginVersion> {
+export async function getPluginVersion(db: GlobalDb, slug: string, version: string): Promise<PluginVersion> {
   const row = await db
     .prepare("SELECT * FROM plugin_versions WHERE slug = ? AND version = ?")
     .bind(slug, version)
@@ -129,7 +134,7 @@ export function toCatalogue(versions: readonly PluginVersion[]): Catalogue {
 }
 
 /** A PLUGIN_NOT_FOUND error that suggests the nearest registered slug. */
-export async function pluginNotFound(db: D1Database, slug: string): Promise<RegistryError> {
+export async function pluginNotFound(db: GlobalDb, slug: string): Promise<RegistryError> {
   const { results } = await db.prepare("SELECT DISTINCT slug FROM plugin_versions").all<{ slug: string }>();
   const slugs = results.map((r) => r.slug);
   const hint = slugs.length > 0 ? `; did you mean "${closest(slug, slugs)}"?` : ".";

@@ -1,6 +1,7 @@
 /** Per-plugin, per-tenant accounting of calls: what the health endpoint reports. */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 
 /**
  * `service`: a dependent's call of one of the plugin's services, recorded against the plugin that serves it.

@@ -3,7 +3,9 @@
  * hash recorded in D1 when the version is registered. An isolate id includes the
  * hash, so a new bundle never reuses an old isolate.
  */
+
 import { safeParseManifest } from "@digital-commerce/plugin-sdk";
+import type { GlobalDb } from "../ledger/tenant-db.ts";
 import { type RegisteredPlugin, RegistryError, registerPlugin } from "../registry/index.ts";
 import { SandboxError } from "./errors.ts";
 
@@ -16,7 +18,7 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /** Stores the bundle, then registers the manifest with its hash: a reader never sees a hash without its code. */
 export async function publishPlugin(
-  env: { DB: D1Database; BUNDLES: R2Bucket },
+  env: { DB: GlobalDb; BUNDLES: R2Bucket },
   input: { manifest: unknown; code: string },
 ): Promise<RegisteredPlugin & { hash: string }> {
   const parsed = safeParseManifest(input.manifest);

@@ -4,8 +4,9 @@
  * denied. What the dashboard's health charts draw. Percentiles are computed in SQL (window functions
  * over the calls of each bucket), so a busy plugin's day is not shipped to the Worker row by row.
  */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 
 export const historyBuckets = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 export type HistoryBucket = keyof typeof historyBuckets;

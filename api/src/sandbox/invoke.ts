@@ -5,10 +5,11 @@
  * that times out or hits a limit abandons its isolate, so a plugin stuck in a loop
  * never serves the next call.
  */
-import { ledgerDb } from "../ledger/index.ts";
+
 import { isPermanentFailure, PERMANENT_FAILURE_MARK } from "@digital-commerce/plugin-sdk";
 import type { Invocation, PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../env.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import type { Logger } from "../logging/index.ts";
 import { type CallKind, type CallOutcome, recordCall } from "./accounting.ts";
 import { recordSecurityEvent } from "./capabilities/index.ts";

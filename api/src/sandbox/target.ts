@@ -53,7 +53,11 @@ async function tenantOf(env: Secrets, tenantId: string): Promise<SandboxTarget["
 }
 
 /** The installation (the tenant's ledger) with its version's manifest and bundle (the catalogue, in D1). */
-async function toTarget(env: Secrets, tenant: SandboxTarget["tenant"], installation: Installation): Promise<SandboxTarget> {
+async function toTarget(
+  env: Secrets,
+  tenant: SandboxTarget["tenant"],
+  installation: Installation,
+): Promise<SandboxTarget> {
   const version = await knownVersion(env.DB, installation.slug, installation.version);
   if (!version) throw new Error(`installation ${installation.slug}@${installation.version} has no registered manifest`);
   if (!version.bundle_hash) {

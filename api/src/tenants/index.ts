@@ -1,5 +1,7 @@
 /** Tenants: the stores that install plugins. Every installation, token and event belongs to one. */
+
 import { z } from "zod";
+import type { GlobalDb } from "../ledger/tenant-db.ts";
 
 export const tenantSchema = z.object({
   id: z.string(),
@@ -9,16 +11,13 @@ export const tenantSchema = z.object({
 });
 export type Tenant = z.infer<typeof tenantSchema>;
 
-export async function createTenant(
-  db: D1Database,
-  input: { slug: string; name: string; id?: string },
-): Promise<Tenant> {
+export async function createTenant(db: GlobalDb, input: { slug: string; name: string; id?: string }): Promise<Tenant> {
   const id = input.id ?? `tenant_${crypto.randomUUID()}`;
   await db.prepare("INSERT INTO tenants (id, slug, name) VALUES (?, ?, ?)").bind(id, input.slug, input.name).run();
   return { id, slug: input.slug, name: input.name, settings: {} };
 }
 
-export async function findTenant(db: D1Database, id: string): Promise<Tenant | null> {
+export async function findTenant(db: GlobalDb, id: string): Promise<Tenant | null> {
   const row = await db.prepare("SELECT id, slug, name, settings FROM tenants WHERE id = ?").bind(id).first();
   return row === null ? null : tenantSchema.parse(row);
 }

@@ -3,9 +3,10 @@
  * secrets, POST, record the attempt, then say whether the queue message is done or comes back later.
  * Every attempt is a row in webhook_attempts; the schedule and the disable rule are in schedule.ts.
  */
-import { ledgerDb } from "../ledger/index.ts";
+
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import type { Logger } from "../logging/index.ts";
 import { urlPolicyOf, urlProblem } from "../net/index.ts";
 import { flushOutbox, type OutboxQueues, outboxEvent } from "../outbox/index.ts";

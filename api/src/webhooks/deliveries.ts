@@ -1,7 +1,8 @@
 /** An endpoint's deliveries with every attempt, and the replay of the ones it missed. */
+
+import { z } from "zod";
 import { ledgerDb } from "../ledger/index.ts";
 import type { TenantDb } from "../ledger/tenant-db.ts";
-import { z } from "zod";
 import { findEndpoint } from "./endpoints.ts";
 import { WebhookError } from "./errors.ts";
 import { type FanOutEnv, queueDeliveries } from "./fan-out.ts";
@@ -12,12 +13,7 @@ const deliveryListRow = deliveryView.omit({ attempts: true });
 const attemptRow = attemptView.extend({ delivery_id: z.string() });
 
 /** Deliveries matching `where` (and the tenant), newest first, each with its attempts in order. */
-async function deliveriesWhere(
-  db: TenantDb,
-  where: string,
-  params: unknown[],
-  limit: number,
-): Promise<DeliveryView[]> {
+async function deliveriesWhere(db: TenantDb, where: string, params: unknown[], limit: number): Promise<DeliveryView[]> {
   const page = `SELECT id FROM webhook_deliveries WHERE ${where} ORDER BY created_at DESC, id LIMIT ?`;
   const [deliveries, attempts] = await db.batch([
     db

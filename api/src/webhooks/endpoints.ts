@@ -1,6 +1,7 @@
 /** The endpoints registry: a tenant's webhook endpoints in D1, their secrets sealed, never answered back. */
-import type { TenantDb } from "../ledger/tenant-db.ts";
+
 import { z } from "zod";
+import type { TenantDb } from "../ledger/tenant-db.ts";
 import { type UrlPolicy, urlProblem } from "../net/index.ts";
 import { endpointNotFound, invalidField, WebhookError } from "./errors.ts";
 import type { EndpointRow, EndpointView } from "./schemas.ts";

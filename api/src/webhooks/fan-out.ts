@@ -2,9 +2,10 @@
  * Fan-out: one delivery per event and subscribed endpoint. The hook-events consumer calls this for
  * every event; it may call it twice for one event (Queues deliver at least once), and nothing doubles.
  */
-import { ledgerDb } from "../ledger/index.ts";
+
 import { z } from "zod";
 import type { ApiEnv } from "../env.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import { eventPayload, type HookEventMessage } from "../outbox/index.ts";
 import { isWebhookTopic } from "./event-types.ts";
 import type { WebhookDeliveryMessage } from "./schemas.ts";
@@ -36,10 +37,11 @@ const subscribedEndpoint = z.object({ id: z.string(), enabled: z.number().transf
 export async function enqueueWebhookDeliveries(env: FanOutEnv, event: HookEventMessage): Promise<number> {
   if (!isWebhookTopic(event.hook)) return 0;
   const db = ledgerDb(env, event.tenant_id);
-  const { results } = await db.prepare(
-    `SELECT id, enabled FROM webhook_endpoints
+  const { results } = await db
+    .prepare(
+      `SELECT id, enabled FROM webhook_endpoints
       WHERE tenant_id = ? AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN (?, '*'))`,
-  )
+    )
     .bind(event.tenant_id, event.hook)
     .all();
   const endpoints = z.array(subscribedEndpoint).parse(results);
@@ -73,10 +75,11 @@ export async function enqueueWebhookDeliveries(env: FanOutEnv, event: HookEventM
 
   // New deliveries, and ones an earlier call for this event wrote but may have stopped before queueing:
   // never attempted and not in flight. A message queued twice costs at most one early attempt.
-  const { results: pending } = await db.prepare(
-    `SELECT id, endpoint_id FROM webhook_deliveries
+  const { results: pending } = await db
+    .prepare(
+      `SELECT id, endpoint_id FROM webhook_deliveries
       WHERE event_id = ? AND tenant_id = ? AND status = 'pending' AND attempts = 0 AND lease_until IS NULL`,
-  )
+    )
     .bind(event.id, event.tenant_id)
     .all();
   const toQueue = z.array(z.object({ id: z.string(), endpoint_id: z.string() })).parse(pending);

@@ -4,8 +4,10 @@
  * served from what editors published, cached and dropped by Strapi's own webhooks forwarded byte for
  * byte, and every failure path ending as a clear error, a retry, a dead letter or a refusal.
  */
+
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerDb } from "../../../api/src/ledger/index.ts";
 import { STRAPI_PEER } from "../../../test/peers/ports.ts";
 import { eventually, fire, hookRun } from "../../../test/pipeline/helpers.ts";
 import {
@@ -301,9 +303,10 @@ describe("when Strapi is down or refuses", { timeout: 30_000 }, () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error?.code).toBe("WEBHOOK_REFUSED");
     expect(refused.body.error?.message).toContain(reason);
-    const recorded = await env.DB.prepare(
-      "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'cms-integration' AND kind = 'webhook_refused'",
-    )
+    const recorded = await ledgerDb(env, store.tenant.id)
+      .prepare(
+        "SELECT detail FROM plugin_security_events WHERE tenant_id = ? AND slug = 'cms-integration' AND kind = 'webhook_refused'",
+      )
       .bind(store.tenant.id)
       .first<{ detail: string }>();
     expect(recorded?.detail).toContain(reason);

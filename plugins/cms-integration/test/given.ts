@@ -4,8 +4,10 @@
  * API, read with the token the setup minted, to see what arrived and to act as an editor would, and
  * the webhooks Strapi sent, forwarded into the platform exactly as Strapi posted them.
  */
+
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { expect, inject } from "vitest";
+import { ledgerDb } from "../../../api/src/ledger/index.ts";
 import { createLogger } from "../../../api/src/logging/index.ts";
 import { callPluginMethod, findTarget, type SandboxDeps } from "../../../api/src/sandbox/index.ts";
 import { givenStore, type Product } from "../../../test/commerce/given.ts";
@@ -193,10 +195,11 @@ export interface DeliveryRow {
 
 /** The store's deliveries to cms-integration of `hook`, oldest first. */
 export async function deliveriesOf(store: CmsStore, hook: string): Promise<DeliveryRow[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT id, event_id, hook, status, attempts, last_error FROM deliveries
+  const { results } = await ledgerDb(env, store.tenant.id)
+    .prepare(
+      `SELECT id, event_id, hook, status, attempts, last_error FROM deliveries
       WHERE tenant_id = ? AND plugin_slug = 'cms-integration' AND hook = ? ORDER BY created_at, id`,
-  )
+    )
     .bind(store.tenant.id, hook)
     .all<DeliveryRow>();
   return results;

@@ -29,9 +29,9 @@ function order(email: string) {
   };
 }
 
-async function succeeded(eventId: string) {
+async function succeeded(tenantId: string, eventId: string) {
   return await eventually(async () => {
-    const [row] = await deliveryRows([eventId]);
+    const [row] = await deliveryRows(tenantId, [eventId]);
     return row?.status === "succeeded" ? row : undefined;
   });
 }
@@ -50,7 +50,7 @@ describe("the store's e-mails", () => {
     const store = await givenMailStore(overStartTls);
     const to = customer();
     const [eventId] = await fire(hookRun(store.tenant.id), "after_order_complete", order(to));
-    const delivery = await succeeded(eventId as string);
+    const delivery = await succeeded(store.tenant.id, eventId as string);
     const [message] = await store.arrived();
     expect(message).toMatchObject({ server: "starttls", secure: true, from: store.sender, to: [to] });
     const mail = message?.parsed;
@@ -76,7 +76,7 @@ describe("the store's e-mails", () => {
     const [eventId] = await fire(hookRun(store.tenant.id), "after_user_create", {
       user: { id: "u_1", email, name: "<img src=x onerror=alert(1)>", metadata: {} },
     });
-    await succeeded(eventId as string);
+    await succeeded(store.tenant.id, eventId as string);
     const [message] = await store.arrived();
     expect(message).toMatchObject({ server: "tls", secure: true, to: [email] });
     expect(message?.parsed?.subject).toBe(`Welcome to ${store.tenant.name}`);
@@ -98,7 +98,7 @@ describe("the store's e-mails", () => {
         metadata: { email },
       },
     });
-    await succeeded(eventId as string);
+    await succeeded(store.tenant.id, eventId as string);
     const [message] = await store.arrived();
     expect(message?.parsed?.subject).toBe(`${store.tenant.name} payment receipt: ¥125,000`);
     expect(message?.parsed?.text).toContain("We received your payment of ¥125,000 for order ord_7.");
@@ -115,7 +115,7 @@ describe("the store's e-mails", () => {
     const [eventId] = await fire(hookRun(store.tenant.id), "after_user_create", {
       user: { email, name: "Ada", metadata: {} },
     });
-    await succeeded(eventId as string);
+    await succeeded(store.tenant.id, eventId as string);
     const [message] = await store.arrived();
     expect(message?.parsed?.subject).toBe(`Hello Ada, from ${store.tenant.name}`);
   });
@@ -125,7 +125,7 @@ describe("exactly one e-mail", () => {
   it("sends nothing again for a delivery redelivered by the queue", async () => {
     const store = await givenMailStore();
     const [eventId] = await fire(hookRun(store.tenant.id), "after_order_complete", order(customer()));
-    const delivery = await succeeded(eventId as string);
+    const delivery = await succeeded(store.tenant.id, eventId as string);
     const copy = {
       type: "delivery",
       delivery_id: delivery.id,
@@ -162,7 +162,7 @@ describe("exactly one e-mail", () => {
     expect(await store.received()).toEqual([]);
     await setDown(SMTP_PEER.control, store.sender, false);
     expect((await store.api("POST", `/api/admin/dead-letters/${letter.id}/replay`)).status).toBe(200);
-    await succeeded(eventId as string);
+    await succeeded(store.tenant.id, eventId as string);
     await store.arrived();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await store.received()).toHaveLength(1);

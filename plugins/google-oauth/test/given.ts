@@ -10,7 +10,7 @@ import { expect } from "vitest";
 import { issueToken } from "../../../api/src/auth/index.ts";
 import { createTenant } from "../../../api/src/tenants/index.ts";
 import { committedBy, type OutboxRow } from "../../../test/commerce/given.ts";
-import { type Client, client, givenPublished } from "../../../test/helpers.ts";
+import { type Client, client, givenPublished, givenTenantIds, inLedgers } from "../../../test/helpers.ts";
 import { OIDC_PEER, OIDC_STORE } from "../../../test/peers/ports.ts";
 
 export const ORIGIN = "http://commerce.test";
@@ -36,6 +36,7 @@ export interface OauthStore {
  */
 export async function givenOauthStore(): Promise<OauthStore> {
   const tenant = await createTenant(env.DB, { slug: OIDC_STORE, name: "OAuth Store" });
+  givenTenantIds.push(tenant.id);
   const token = await issueToken(env.DB, tenant.id, "admin", "google-oauth-tests");
   const api = client(token);
   for (const [slug, config] of [
@@ -153,12 +154,11 @@ export interface SessionRow {
 }
 
 export async function sessionsOpenedBy(traceId: string): Promise<SessionRow[]> {
-  const { results } = await env.DB.prepare("SELECT * FROM sessions WHERE trace_id = ?").bind(traceId).all<SessionRow>();
-  return results;
+  return await inLedgers<SessionRow>("SELECT * FROM sessions WHERE trace_id = ?", traceId);
 }
 
 export async function sessionById(id: string): Promise<SessionRow | null> {
-  return await env.DB.prepare("SELECT * FROM sessions WHERE id = ?").bind(id).first<SessionRow>();
+  return (await inLedgers<SessionRow>("SELECT * FROM sessions WHERE id = ?", id))[0] ?? null;
 }
 
 /** The authentication_failed event a refused callback committed, with its error. */

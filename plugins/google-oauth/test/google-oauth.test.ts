@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { forwarded } from "../../../api/src/plugin-api/routes.ts";
 import { callPluginMethod, findTarget } from "../../../api/src/sandbox/index.ts";
 import { committedBy, topicsOf } from "../../../test/commerce/given.ts";
-import { eventually, givenSandboxDeps } from "../../../test/helpers.ts";
+import { eventually, givenSandboxDeps, inLedgers } from "../../../test/helpers.ts";
 import { OIDC_PEER } from "../../../test/peers/ports.ts";
 import {
   BASE_PATH,
@@ -106,9 +106,10 @@ describe("signing in with the provider", () => {
       `dcp.google-oauth.state=; Max-Age=0; Path=${BASE_PATH}/callback; HttpOnly; Secure; SameSite=Lax`,
     );
 
-    const user = await env.DB.prepare("SELECT email, name, metadata FROM users WHERE id = ?")
-      .bind(session?.user_id)
-      .first<{ email: string; name: string; metadata: string }>();
+    const [user] = await inLedgers<{ email: string; name: string; metadata: string }>(
+      "SELECT email, name, metadata FROM users WHERE id = ?",
+      session?.user_id ?? null,
+    );
     expect(user).toMatchObject({ email: "ada@example.com", name: "Ada Lovelace" });
     expect(JSON.parse(String(user?.metadata))).toEqual({
       provider: "google-oauth",

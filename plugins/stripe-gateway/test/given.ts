@@ -4,8 +4,10 @@
  * Stripe side of the wire: the peer's control API, and the webhooks it sent, forwarded into the
  * platform exactly as Stripe would post them.
  */
+
 import { env, SELF } from "cloudflare:test";
 import { expect } from "vitest";
+import { ledgerDb } from "../../../api/src/ledger/index.ts";
 import { givenStore, type Store } from "../../../test/commerce/given.ts";
 import { givenPublished } from "../../../test/helpers.ts";
 import { STRIPE_PEER } from "../../../test/peers/ports.ts";
@@ -86,9 +88,10 @@ export async function forward(store: Store, webhook: { headers: Record<string, s
 
 /** How many times a hook was committed for the payment: each hook fires once per payment, whatever the order. */
 export async function firedFor(tenantId: string, hook: string, paymentId: string): Promise<number> {
-  const row = await env.DB.prepare(
-    "SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND hook = ? AND json_extract(payload, '$.payment.id') = ?",
-  )
+  const row = await ledgerDb(env, tenantId)
+    .prepare(
+      "SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND hook = ? AND json_extract(payload, '$.payment.id') = ?",
+    )
     .bind(tenantId, hook, paymentId)
     .first<{ n: number }>();
   return row?.n ?? 0;

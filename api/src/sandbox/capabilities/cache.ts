@@ -1,7 +1,8 @@
 /** The cache capability: KV, every key prefixed by the platform with the tenant and plugin. */
-import { ledgerDb } from "../../ledger/index.ts";
+
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ApiEnv } from "../../env.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { CapabilityError } from "../errors.ts";
 import { checkKeyRecorded } from "./keys.ts";
 import { type CapabilityProps, namespaceOf } from "./props.ts";
@@ -12,7 +13,11 @@ const MAX_VALUE_BYTES = 128 * 1024;
 
 export class CacheCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
   private key(key: unknown): string {
-    const scope = { db: ledgerDb(this.env, this.ctx.props.tenantId), props: this.ctx.props, waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p) };
+    const scope = {
+      db: ledgerDb(this.env, this.ctx.props.tenantId),
+      props: this.ctx.props,
+      waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
+    };
     return `plugin-cache/${namespaceOf(this.ctx.props)}/${checkKeyRecorded(scope, "cache", key)}`;
   }
 

@@ -5,10 +5,10 @@
  * same for TCP: granted destinations are carried (TLS by the gate where the grant says so), others refused.
  */
 
-import { ledgerDb } from "../../ledger/index.ts";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { hostAllowed, socketAllowed } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../../env.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { hostProblem, urlPolicyOf } from "../../net/index.ts";
 import { recordCall } from "../accounting.ts";
 import type { EgressProps } from "./props.ts";
@@ -21,7 +21,9 @@ export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
     const { tenantId, slug, hosts } = this.ctx.props;
     if (hostAllowed(url, hosts)) return await fetch(request);
     const detail = `${request.method} ${url.protocol}//${url.host}${url.pathname}`;
-    this.ctx.waitUntil(recordSecurityEvent(ledgerDb(this.env, tenantId), { tenantId, slug, kind: "egress_denied", detail }));
+    this.ctx.waitUntil(
+      recordSecurityEvent(ledgerDb(this.env, tenantId), { tenantId, slug, kind: "egress_denied", detail }),
+    );
     const message = `EGRESS_DENIED: ${slug} may not reach ${url.host}; its manifest's permissions.network lists ${hosts.length ? hosts.join(", ") : "no hosts"}.`;
     return Response.json(
       { error: { code: "EGRESS_DENIED", message } },
@@ -61,7 +63,12 @@ export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
         : `its grants (permissions.sockets and socket-address settings) list ${listed}`;
       const refusal = new SocketError("SOCKET_DENIED", `${slug} may not connect to ${asked}; ${why}.`);
       this.ctx.waitUntil(
-        recordSecurityEvent(ledgerDb(this.env, tenantId), { tenantId, slug, kind: "egress_denied", detail: `connect ${asked}` }),
+        recordSecurityEvent(ledgerDb(this.env, tenantId), {
+          tenantId,
+          slug,
+          kind: "egress_denied",
+          detail: `connect ${asked}`,
+        }),
       );
       await refuse(socket, refusal.message);
       account(`connect ${asked}`, refusal);

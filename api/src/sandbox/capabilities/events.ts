@@ -1,8 +1,9 @@
 /** The events capability: a plugin's events go to its tenant's event stream, through the outbox. */
-import { ledgerDb } from "../../ledger/index.ts";
+
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { eventDataSchema } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../../env.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { serviceLogger } from "../../logging/index.ts";
 import { flushOutbox, type OutboxTopic, outboxEvent } from "../../outbox/index.ts";
 import { CapabilityError } from "../errors.ts";

@@ -2,10 +2,11 @@
  * The logger capability: structured lines tagged with tenant and plugin, with
  * the plugin's own sensitive setting values replaced wherever they appear.
  */
-import { ledgerDb } from "../../ledger/index.ts";
+
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { decryptValue, isEncrypted } from "../../config/index.ts";
 import type { ApiEnv } from "../../env.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { serviceLogger } from "../../logging/index.ts";
 import type { CapabilityProps } from "./props.ts";
 
@@ -18,7 +19,8 @@ async function secretsOf(env: ApiEnv, props: CapabilityProps): Promise<string[]>
   const key = `${props.tenantId}/${props.slug}`;
   const hit = secretsCache.get(key);
   if (hit && hit.expires > Date.now()) return hit.values;
-  const row = await ledgerDb(env, props.tenantId).prepare("SELECT config FROM installations WHERE tenant_id = ? AND slug = ?")
+  const row = await ledgerDb(env, props.tenantId)
+    .prepare("SELECT config FROM installations WHERE tenant_id = ? AND slug = ?")
     .bind(props.tenantId, props.slug)
     .first<{ config: string }>();
   const values: string[] = [];

@@ -5,8 +5,7 @@
  * is active there. The service then runs in the dependency's own isolate through `invokePlugin`,
  * under its limits and accounted against it, like any other call into a plugin.
  */
-import { findInstallation, knownVersion } from "../../registry/index.ts";
-import { ledgerDb } from "../../ledger/index.ts";
+
 import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   NOT_SERVICE_NAMES,
@@ -17,7 +16,9 @@ import {
 } from "@digital-commerce/plugin-sdk/runtime";
 import { z } from "zod";
 import type { ApiEnv } from "../../env.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { serviceLogger } from "../../logging/index.ts";
+import { findInstallation, knownVersion } from "../../registry/index.ts";
 import { CapabilityError } from "../errors.ts";
 import { invokePlugin } from "../invoke.ts";
 import { findTarget } from "../target.ts";

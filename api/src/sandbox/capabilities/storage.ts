@@ -1,7 +1,8 @@
 /** The storage capability: R2, every key under the tenant's and plugin's prefix, chosen by the platform. */
-import { ledgerDb } from "../../ledger/index.ts";
+
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ApiEnv } from "../../env.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { CapabilityError } from "../errors.ts";
 import { checkKeyRecorded } from "./keys.ts";
 import { type CapabilityProps, namespaceOf } from "./props.ts";
@@ -12,7 +13,11 @@ export const storagePrefix = (props: CapabilityProps) => `plugin-storage/${names
 
 export class StorageCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
   private name(key: unknown): string {
-    const scope = { db: ledgerDb(this.env, this.ctx.props.tenantId), props: this.ctx.props, waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p) };
+    const scope = {
+      db: ledgerDb(this.env, this.ctx.props.tenantId),
+      props: this.ctx.props,
+      waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
+    };
     return checkKeyRecorded(scope, "storage", key);
   }
 
