@@ -10,7 +10,14 @@ import type { Permissions, PluginManifest } from "@digital-commerce/plugin-sdk";
 import type { LifecycleName } from "@digital-commerce/plugin-sdk/runtime";
 import { revealConfig } from "../config/index.ts";
 import { flushOutbox, outboxEvent } from "../outbox/index.ts";
-import { invokePlugin, pluginDatabase, type SandboxDeps, SandboxError, storagePrefix } from "../sandbox/index.ts";
+import {
+  forgetStoredBytes,
+  invokePlugin,
+  pluginDatabase,
+  type SandboxDeps,
+  SandboxError,
+  storagePrefix,
+} from "../sandbox/index.ts";
 import { findTenant } from "../tenants/index.ts";
 import type { TenantScope } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
@@ -100,4 +107,5 @@ export async function destroyPluginData(sandbox: SandboxDeps, tenantId: string, 
     await Promise.all(page.keys.map((k) => sandbox.env.CACHE.delete(k.name)));
     kvCursor = page.list_complete ? undefined : page.cursor;
   } while (kvCursor);
+  await forgetStoredBytes(sandbox.env.DB, props);
 }
