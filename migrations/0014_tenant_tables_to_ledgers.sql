@@ -23,3 +23,6 @@ DROP TABLE IF EXISTS sessions;
 DROP TABLE IF EXISTS users;
 DROP TABLE IF EXISTS commerce_guards;
 DROP TABLE IF EXISTS installations;
+DROP TABLE IF EXISTS tenant_quotas;
+DROP TABLE IF EXISTS plugin_quota_hits;
+DROP TABLE IF EXISTS plugin_stored_keys;

@@ -2,7 +2,7 @@
 
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { accountAdmin, hookRunsAdmin, pipelineAdmin, pluginsAdmin, uiAdmin } from "./admin/index.ts";
+import { accountAdmin, hookRunsAdmin, pipelineAdmin, pluginsAdmin, quotasAdmin, uiAdmin } from "./admin/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { authenticate } from "./auth/index.ts";
 import { commerceApi } from "./commerce/index.ts";
@@ -29,6 +29,7 @@ export function createApp() {
   app.route("/api/admin", pipelineAdmin);
   app.route("/api/admin", hookRunsAdmin);
   app.route("/api/admin", accountAdmin);
+  app.route("/api/admin", quotasAdmin);
   app.route("/api/admin", uiAdmin);
   app.route("/api/commerce", commerceApi);
   app.route("/", pluginApi);

@@ -10,32 +10,25 @@
  * payment's webhook can no longer be handled), the failure seen in its health and in the dead letters,
  * fixed in its settings and replayed, the payment settling and the widget counting it.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPlatform, type TestPlatform } from "../../cli/test/platform.ts";
 import { bundlePlugin } from "../../sdk/src/build/index.ts";
 import { type StripePeer, StripePeerControl, startStripePeer } from "../peers/stripe/index.ts";
+import { apiOf, buildDashboard, eventually, givenViewerToken, launchChromium } from "./helpers.ts";
 
 const repo = resolve(import.meta.dirname, "../..");
 const screenshots = join(repo, "docs/screenshots");
 const viewports = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
-
-/** What the tests need of scripts/lib (plain JS, so typed here, and imported by URL as cli/test/platform.ts does). */
-interface DashboardLib {
-  buildDashboard(options?: { quiet?: boolean }): void;
-}
-interface WranglerLib {
-  wranglerSync(args: string[], options?: Record<string, unknown>): string;
-}
 
 let platform: TestPlatform;
 let stripe: StripePeer;
 let stripeControl: StripePeerControl;
 let browser: Browser;
 let viewerToken: string;
+let api: ReturnType<typeof apiOf>;
 const timings: Record<string, number> = {};
 
 /** The local Stripe's account: its key and the signing secret of the store's webhook endpoint there. */
@@ -52,50 +45,6 @@ async function timed<T>(name: string, run: () => Promise<T> | T): Promise<T> {
     timings[name] = Math.round(performance.now() - started);
   }
 }
-
-/** The admin or commerce API, straight, as the owner: for setting a scene, never for what is under test. */
-async function api<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  body?: unknown,
-  token = platform.token,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-/**
- * Polls until `check` returns a value. cli/test/operations.ts has the same helper, but importing it
- * pulls in its `inject("platform")` typing, which only the CLI's own tsconfig declares.
- */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`still not there after ${timeoutMs} ms`);
-}
-
-/** A viewer token of the demo tenant, written into the platform's local D1 (the admin API issues no tokens). */
-function givenViewerToken(): string {
-  const token = `dcp_${randomBytes(24).toString("base64url")}`;
-  const hash = createHash("sha256").update(token).digest("hex");
-  const sql = `INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, scopes) VALUES ('tok_viewer_${randomBytes(4).toString("hex")}', 'tenant_demo', 'dashboard-viewer', 'viewer', '${hash}', '[]');`;
-  wrangler.wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", platform.persistTo, "--command", sql]);
-  return token;
-}
-
-let wrangler: WranglerLib;
 
 interface Payment {
   id: string;
@@ -175,10 +124,9 @@ async function chooseOption(page: Page, label: string, option: string): Promise<
 }
 
 beforeAll(async () => {
-  const dashboardLib = (await import(new URL("../../scripts/lib/dashboard.mjs", import.meta.url).href)) as DashboardLib;
-  wrangler = (await import(new URL("../../scripts/lib/wrangler.mjs", import.meta.url).href)) as WranglerLib;
-  await timed("dashboard build", () => dashboardLib.buildDashboard({ quiet: true }));
+  await timed("dashboard build", () => buildDashboard());
   platform = await timed("platform start", () => startTestPlatform());
+  api = apiOf(platform);
   // the demo store's stripe-gateway webhook URL, as the operator registers it in Stripe's dashboard
   stripe = await startStripePeer({
     apiKey: STRIPE_KEY,
@@ -186,7 +134,7 @@ beforeAll(async () => {
     webhookUrl: `${platform.url}/webhooks/demo/stripe-gateway/stripe`,
   });
   stripeControl = new StripePeerControl(stripe.url);
-  viewerToken = givenViewerToken();
+  viewerToken = await givenViewerToken(platform);
   const viewer = await api<{ role?: string }>("GET", "/api/admin/whoami", undefined, viewerToken);
   if (viewer.body.role !== "viewer") throw new Error(`the viewer token does not work: ${JSON.stringify(viewer.body)}`);
   // the recorder fixture: its `mode` setting makes it fail at will, so a dead letter can be made on purpose
@@ -194,12 +142,7 @@ beforeAll(async () => {
   const published = await api("POST", "/api/admin/plugins", { manifest: recorder.manifest, code: recorder.code });
   if (published.status >= 300) throw new Error(`publishing the recorder: ${JSON.stringify(published.body)}`);
   mkdirSync(screenshots, { recursive: true });
-  browser = await timed("chromium launch", () =>
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    }),
-  );
+  browser = await timed("chromium launch", () => launchChromium());
 }, 240_000);
 
 afterAll(async () => {

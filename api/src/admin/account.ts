@@ -1,20 +1,9 @@
 /** GET /api/admin/whoami: the calling token's tenant, role and scopes, for clients checking a token (admin-cli login). */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
-import { roleSchema } from "../auth/index.ts";
 import { errorBodySchema } from "../errors/index.ts";
 import { validationHook } from "../http/index.ts";
-
-export const whoamiView = z
-  .object({
-    tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
-    role: roleSchema,
-    scopes: z.array(z.string()).openapi({
-      description: "Rights beyond the role, e.g. plugins:publish (adding versions to the shared catalogue).",
-      example: ["plugins:publish"],
-    }),
-  })
-  .openapi("WhoAmI");
+import { whoamiView } from "./answers/index.ts";
 
 export const whoami = createRoute({
   method: "get",

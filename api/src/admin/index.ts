@@ -7,4 +7,5 @@ export { accountAdmin } from "./account.ts";
 export { hookRunsAdmin } from "./hook-runs.ts";
 export { pipelineAdmin } from "./pipeline.ts";
 export { pluginsAdmin } from "./plugins.ts";
+export { quotasAdmin } from "./quotas.ts";
 export { uiAdmin } from "./ui.ts";

@@ -1,9 +1,18 @@
 /** The admin API's routes for the hook pipeline: traces, events and their deliveries, dead letters. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { deadLetterFilter, deadLetterSchema, deliverySchema } from "../deliveries/index.ts";
+import { deadLetterFilter } from "../deliveries/index.ts";
 import { errorBodySchema } from "../errors/index.ts";
-import { chainTraceSchema } from "../hooks/index.ts";
-import { deliveryView } from "../webhooks/index.ts";
+import {
+  deadLetterList,
+  eventList,
+  eventView,
+  purgeResult,
+  replayManyBody,
+  replayResult,
+  traceView,
+} from "./answers/index.ts";
+
+export { eventView };
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
@@ -16,23 +25,6 @@ const errors = {
   404: json(errorBodySchema, "Not found"),
 };
 const security = [{ Bearer: [] }];
-
-export const eventView = z
-  .object({
-    id: z.string(),
-    hook: z.string(),
-    /** The plugin that emitted it (custom events), else null. */
-    plugin_slug: z.string().nullable(),
-    trace_id: z.string().nullable(),
-    queue: z.string(),
-    created_at: z.string(),
-    sent_at: z.string().nullable(),
-    payload: z.unknown(),
-    deliveries: z.array(deliverySchema),
-    /** One per subscribed outbound webhook endpoint. */
-    webhook_deliveries: z.array(deliveryView),
-  })
-  .meta({ id: "Event" });
 
 const eventIdParam = z.object({ id: z.string().min(1).max(300) });
 
@@ -59,10 +51,7 @@ export const listEvents = createRoute({
     }),
   },
   responses: {
-    200: json(
-      z.object({ events: z.array(eventView.omit({ deliveries: true, webhook_deliveries: true, payload: true })) }),
-      "Events",
-    ),
+    200: json(eventList, "Events"),
     ...errors,
   },
 });
@@ -75,10 +64,7 @@ export const getTrace = createRoute({
   summary: "A request's trace: the before hooks it ran, then its events and their deliveries",
   request: { params: eventIdParam },
   responses: {
-    200: json(
-      z.object({ trace_id: z.string(), before_hooks: z.array(chainTraceSchema), events: z.array(eventView) }),
-      "The trace",
-    ),
+    200: json(traceView, "The trace"),
     ...errors,
   },
 });
@@ -90,15 +76,8 @@ export const listDeadLetters = createRoute({
   security,
   summary: "Dead letters, newest first; filter by plugin and hook",
   request: { query: deadLetterFilter },
-  responses: { 200: json(z.object({ dead_letters: z.array(deadLetterSchema) }), "Dead letters"), ...errors },
+  responses: { 200: json(deadLetterList, "Dead letters"), ...errors },
 });
-
-const replayResult = z
-  .object({
-    replayed: z.array(z.string()),
-    skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
-  })
-  .meta({ id: "ReplayResult" });
 
 export const replayOne = createRoute({
   method: "post",
@@ -119,7 +98,7 @@ export const replayMany = createRoute({
   request: {
     body: {
       content: {
-        "application/json": { schema: z.object({ plugin: z.string().min(1), hook: z.string().optional() }) },
+        "application/json": { schema: replayManyBody },
       },
       required: true,
     },
@@ -134,7 +113,7 @@ export const purgeOne = createRoute({
   security,
   summary: "Purge one dead letter",
   request: { params: eventIdParam },
-  responses: { 200: json(z.object({ purged: z.number().int() }), "Purged"), ...errors },
+  responses: { 200: json(purgeResult, "Purged"), ...errors },
 });
 
 export const purgeMany = createRoute({
@@ -144,5 +123,5 @@ export const purgeMany = createRoute({
   security,
   summary: "Purge open dead letters matching the filter",
   request: { query: deadLetterFilter.omit({ all: true }) },
-  responses: { 200: json(z.object({ purged: z.number().int() }), "Purged"), ...errors },
+  responses: { 200: json(purgeResult, "Purged"), ...errors },
 });

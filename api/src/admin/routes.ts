@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorBodySchema } from "../errors/index.ts";
 import { callHistorySchema } from "../sandbox/index.ts";
 import {
-  availableView,
+  availableList,
   cascadeQuery,
   configBody,
   configView,
@@ -12,8 +12,8 @@ import {
   graphView,
   healthHistoryQuery,
   healthView,
-  installationView,
   installBody,
+  installedList,
   installPlan,
   installResult,
   pluginDetails,
@@ -56,7 +56,7 @@ export const listAvailable = createRoute({
   security,
   summary: "List available plugins",
   responses: {
-    200: json(z.object({ plugins: z.array(availableView) }), "Every plugin in the catalogue, with this tenant's state"),
+    200: json(availableList, "Every plugin in the catalogue, with this tenant's state"),
     ...errors(),
   },
 });
@@ -68,7 +68,7 @@ export const listInstalled = createRoute({
   security,
   summary: "List installed plugins",
   responses: {
-    200: json(z.object({ plugins: z.array(installationView) }), "This tenant's installed plugins"),
+    200: json(installedList, "This tenant's installed plugins"),
     ...errors(),
   },
 });

@@ -6,6 +6,7 @@
 import { uiValuesSchema } from "@digital-commerce/plugin-sdk";
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorBodySchema } from "../errors/index.ts";
+import { dashboardsView, dashboardView, treeView } from "./answers/index.ts";
 import { slugParam } from "./schemas.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -14,55 +15,6 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
 });
 const security = [{ Bearer: [] }];
 const tags = ["Plugin UI"];
-
-/** A validated tree; its shape is the SDK's (components and props as sdk/src/ui/tree.ts allows them). */
-export const uiTreeView = z.unknown().openapi({
-  description:
-    "A UI tree: a text, a number, or { type, props, children, key? } with type one of the SDK's components (Stack, Grid, Card, Heading, Text, Badge, Alert, Stat, Table, LineChart, BarChart, Button, Form, Input, Select, Switch, Link), props filled with their defaults. Validated by the platform with parseUiTree.",
-  example: { type: "Stat", props: { label: "Orders", value: 12, trend: 0.25 }, children: [] },
-});
-
-const uiIssueView = z.object({
-  path: z.string().openapi({ example: "children.0.props.href" }),
-  message: z.string(),
-});
-
-const widgetHead = {
-  plugin: z.string().openapi({ example: "analytics-dashboard" }),
-  id: z.string().openapi({ example: "sales-kpis" }),
-  title: z.string().openapi({ example: "Sales" }),
-};
-
-export const renderedWidgetView = z
-  .union([
-    z.object({ ...widgetHead, tree: uiTreeView }),
-    z.object({
-      ...widgetHead,
-      error: z.object({
-        code: z.enum(["WIDGET_FAILED", "WIDGET_TIMEOUT", "WIDGET_INVALID"]),
-        message: z.string(),
-        issues: z.array(uiIssueView).optional().openapi({ description: "WIDGET_INVALID: where the tree is wrong." }),
-      }),
-    }),
-  ])
-  .openapi("RenderedWidget");
-
-export const dashboardsView = z
-  .object({
-    dashboards: z.array(
-      z.object({
-        dashboard: z.string().openapi({ example: "analytics" }),
-        widgets: z.array(z.object(widgetHead)),
-      }),
-    ),
-  })
-  .openapi("Dashboards");
-
-export const dashboardView = z
-  .object({ dashboard: z.string(), widgets: z.array(renderedWidgetView) })
-  .openapi("Dashboard");
-
-export const treeView = z.object({ tree: uiTreeView }).openapi("UiTree");
 
 export const dashboardParam = z.object({
   dashboard: z

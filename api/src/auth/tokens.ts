@@ -1,11 +1,11 @@
 /** Bearer API tokens: random, shown once, stored as SHA-256 digests. */
 
 import { z } from "zod";
+import { type Role, roleSchema, roles } from "../admin/answers/index.ts";
 import type { GlobalDb } from "../ledger/tenant-db.ts";
 
-export const roles = ["owner", "admin", "viewer"] as const;
-export const roleSchema = z.enum(roles);
-export type Role = z.infer<typeof roleSchema>;
+// the roles are part of the admin API's answers (admin/answers: whoami), shared with the CLI and the dashboard
+export { type Role, roleSchema, roles };
 
 /**
  * Rights a token has beyond its role. A role is about the token's own tenant; a scope grants

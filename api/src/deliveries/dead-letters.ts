@@ -4,6 +4,7 @@
  */
 
 import { z } from "zod";
+import { type DeadLetterView, deadLetterSchema } from "../admin/answers/index.ts";
 import type { ApiEnv } from "../env.ts";
 import { ledgerDb, type TenantDb } from "../ledger/index.ts";
 import type { DeliveryMessage } from "./messages.ts";
@@ -43,22 +44,8 @@ export function recordDeadLetter(db: TenantDb, id: string, letter: DeadLetter): 
     );
 }
 
-export const deadLetterSchema = z
-  .object({
-    id: z.string(),
-    queue: z.string(),
-    delivery_id: z.string().nullable(),
-    event_id: z.string().nullable(),
-    plugin_slug: z.string().nullable(),
-    hook: z.string().nullable(),
-    body: z.unknown(),
-    attempts: z.number().int(),
-    last_error: z.string().nullable(),
-    created_at: z.string(),
-    replayed_at: z.string().nullable(),
-  })
-  .meta({ id: "DeadLetter" });
-export type DeadLetterView = z.infer<typeof deadLetterSchema>;
+// the dead letter's answer shape is the admin API's (admin/answers), shared with the CLI and the dashboard
+export { type DeadLetterView, deadLetterSchema };
 
 export const deadLetterFilter = z.object({
   plugin: z.string().optional(),

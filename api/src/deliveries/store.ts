@@ -5,10 +5,17 @@
  */
 
 import { z } from "zod";
+import {
+  type Delivery,
+  type DeliveryStatus,
+  deliveryAttemptSchema,
+  deliverySchema,
+  deliveryStatus,
+} from "../admin/answers/index.ts";
 import type { TenantDb } from "../ledger/tenant-db.ts";
 
-export const deliveryStatus = z.enum(["pending", "running", "succeeded", "dead"]);
-export type DeliveryStatus = z.infer<typeof deliveryStatus>;
+// the delivery's answer shapes are the admin API's (admin/answers), shared with the CLI and the dashboard
+export { type Delivery, type DeliveryStatus, deliveryAttemptSchema, deliverySchema, deliveryStatus };
 
 /** How long a claimed delivery stays claimed: longer than any plugin call may run (30 s). */
 export const LEASE_SECONDS = 60;
@@ -159,33 +166,6 @@ export function reopenDelivery(db: TenantDb, id: string): D1PreparedStatement {
     )
     .bind(now(), id);
 }
-
-export const deliveryAttemptSchema = z
-  .object({
-    attempt: z.number().int(),
-    started_at: z.string(),
-    duration_ms: z.number(),
-    outcome: z.enum(["succeeded", "failed", "timeout"]),
-    error: z.string().nullable(),
-  })
-  .meta({ id: "DeliveryAttempt" });
-
-export const deliverySchema = z
-  .object({
-    id: z.string(),
-    event_id: z.string(),
-    plugin_slug: z.string(),
-    hook: z.string(),
-    status: deliveryStatus,
-    attempts: z.number().int(),
-    max_attempts: z.number().int(),
-    last_error: z.string().nullable(),
-    created_at: z.string(),
-    completed_at: z.string().nullable(),
-    attempt_log: z.array(deliveryAttemptSchema),
-  })
-  .meta({ id: "Delivery" });
-export type Delivery = z.infer<typeof deliverySchema>;
 
 /** An event's deliveries, each with every attempt, oldest first. */
 export async function deliveriesOfEvent(db: TenantDb, tenantId: string, eventId: string): Promise<Delivery[]> {

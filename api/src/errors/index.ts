@@ -63,6 +63,8 @@ const statusByCode = {
   PLUGIN_FAILED_PERMANENTLY: 502,
   PLUGIN_TIMEOUT: 504,
   PLUGIN_LIMIT_EXCEEDED: 502,
+  // a plugin call went over one of its tenant's quotas (api/src/sandbox/quotas.ts)
+  QUOTA_EXCEEDED: 429,
   PLUGIN_NOT_ACTIVE: 404,
   BUNDLE_MISSING: 503,
   BUNDLE_INVALID: 503,

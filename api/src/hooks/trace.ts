@@ -5,36 +5,11 @@
  */
 
 import { z } from "zod";
+import { type ChainTrace, chainTraceSchema, type TraceStep, traceStepSchema } from "../admin/answers/index.ts";
 import type { TenantDb } from "../ledger/tenant-db.ts";
 
-export const traceStepSchema = z
-  .object({
-    plugin: z.string(),
-    version: z.string(),
-    handler: z.string(),
-    priority: z.number().int(),
-    on_failure: z.enum(["abort", "skip"]),
-    outcome: z.enum(["transformed", "unchanged", "vetoed", "failed", "timeout"]),
-    /** A failure or timeout that the hook's `skip` policy let the chain pass. */
-    skipped: z.boolean(),
-    started_at: z.string(),
-    duration_ms: z.number(),
-    error: z.string().optional(),
-  })
-  .meta({ id: "HookTraceStep" });
-export type TraceStep = z.infer<typeof traceStepSchema>;
-
-export const chainTraceSchema = z
-  .object({
-    trace_id: z.string(),
-    hook: z.string(),
-    outcome: z.enum(["completed", "vetoed", "aborted"]),
-    duration_ms: z.number(),
-    steps: z.array(traceStepSchema),
-    created_at: z.string().optional(),
-  })
-  .meta({ id: "HookChainTrace" });
-export type ChainTrace = z.infer<typeof chainTraceSchema>;
+// the chain's answer shape is the admin API's (admin/answers), shared with the CLI and the dashboard
+export { type ChainTrace, chainTraceSchema, type TraceStep, traceStepSchema };
 
 // chains of one request are numbered in the order they ran
 const sequence = new WeakMap<object, number>();

@@ -6,11 +6,20 @@
  * onInstall can use its tables. Callbacks may run again on a retried
  * transition, so they should be idempotent.
  */
+
 import type { Permissions, PluginManifest } from "@digital-commerce/plugin-sdk";
 import type { LifecycleName } from "@digital-commerce/plugin-sdk/runtime";
 import { revealConfig } from "../config/index.ts";
+import { ledgerDb } from "../ledger/index.ts";
 import { flushOutbox, outboxEvent } from "../outbox/index.ts";
-import { invokePlugin, pluginDatabase, type SandboxDeps, SandboxError, storagePrefix } from "../sandbox/index.ts";
+import {
+  forgetStoredBytes,
+  invokePlugin,
+  pluginDatabase,
+  type SandboxDeps,
+  SandboxError,
+  storagePrefix,
+} from "../sandbox/index.ts";
 import { findTenant } from "../tenants/index.ts";
 import type { TenantScope } from "./commit.ts";
 import { LifecycleError } from "./errors.ts";
@@ -100,4 +109,5 @@ export async function destroyPluginData(sandbox: SandboxDeps, tenantId: string, 
     await Promise.all(page.keys.map((k) => sandbox.env.CACHE.delete(k.name)));
     kvCursor = page.list_complete ? undefined : page.cursor;
   } while (kvCursor);
+  await forgetStoredBytes(ledgerDb(sandbox.env, tenantId), props);
 }

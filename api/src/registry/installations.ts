@@ -2,11 +2,11 @@
 
 import { type Permissions, permissionsSchema } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
+import { type PluginState, pluginState, pluginStates } from "../admin/answers/index.ts";
 import type { TenantDb } from "../ledger/tenant-db.ts";
 
-export const pluginStates = ["installed", "active", "inactive"] as const;
-export const pluginState = z.enum(pluginStates);
-export type PluginState = z.infer<typeof pluginState>;
+// the states are part of the admin API's answers (admin/answers), shared with the CLI and the dashboard
+export { type PluginState, pluginState, pluginStates };
 
 const json = <T extends z.ZodType>(schema: T) => z.string().transform((text) => schema.parse(JSON.parse(text)));
 

@@ -1,6 +1,7 @@
 /** Per-plugin, per-tenant accounting of calls: what the health endpoint reports. */
 
 import { z } from "zod";
+import { type CallStats, callStatsSchema } from "../admin/answers/index.ts";
 import type { TenantDb } from "../ledger/tenant-db.ts";
 
 /**
@@ -43,22 +44,8 @@ export async function recordCall(db: TenantDb, call: CallRecord): Promise<void> 
     .run();
 }
 
-export const callStatsSchema = z.object({
-  window: z.string(),
-  calls: z.number(),
-  errors: z.number(),
-  timeouts: z.number(),
-  limits_exceeded: z.number(),
-  p50_ms: z.number().nullable(),
-  p95_ms: z.number().nullable(),
-  last_error: z
-    .object({ at: z.string(), code: z.string(), message: z.string(), kind: z.string(), name: z.string() })
-    .nullable(),
-  denied_egress: z.number(),
-  /** TCP connections the plugin opened with connect(), refused ones included. */
-  connections: z.number(),
-});
-export type CallStats = z.infer<typeof callStatsSchema>;
+// the stats' answer shape is the admin API's (admin/answers), shared with the CLI and the dashboard
+export { type CallStats, callStatsSchema };
 
 const STATS_WINDOW_HOURS = 24;
 const LATENCY_SAMPLE = 1_000;
@@ -72,7 +59,7 @@ function percentile(sorted: number[], p: number): number | null {
 /** Calls of the last 24 hours; latency percentiles over the latest 1,000 of them. */
 export async function callStats(db: TenantDb, tenantId: string, slug: string, now = new Date()): Promise<CallStats> {
   const since = new Date(now.getTime() - STATS_WINDOW_HOURS * 3_600_000).toISOString();
-  const [counts, latencies, lastError, denied, connections] = await db.batch([
+  const [counts, latencies, lastError, denied, connections, quotaHits] = await db.batch([
     db
       .prepare(
         `SELECT COUNT(*) AS calls,
@@ -103,7 +90,16 @@ export async function callStats(db: TenantDb, tenantId: string, slug: string, no
         "SELECT COUNT(*) AS n FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? AND kind = 'socket'",
       )
       .bind(tenantId, slug, since),
+    db
+      .prepare(
+        `SELECT COUNT(*) AS hits,
+                COALESCE(SUM(CASE WHEN quota LIKE 'log_%' THEN refused ELSE 0 END), 0) AS lines,
+                COALESCE(SUM(dropped_bytes), 0) AS bytes
+           FROM plugin_quota_hits WHERE tenant_id = ? AND slug = ? AND at >= ?`,
+      )
+      .bind(tenantId, slug, since),
   ]);
+  const q = z.object({ hits: z.number(), lines: z.number(), bytes: z.number() }).parse(quotaHits?.results[0]);
   const c = z
     .object({ calls: z.number(), errors: z.number(), timeouts: z.number(), limits: z.number() })
     .parse(counts?.results[0]);
@@ -128,5 +124,8 @@ export async function callStats(db: TenantDb, tenantId: string, slug: string, no
       : null,
     denied_egress: z.object({ n: z.number() }).parse(denied?.results[0]).n,
     connections: z.object({ n: z.number() }).parse(connections?.results[0]).n,
+    quota_hits: q.hits,
+    log_lines_dropped: q.lines,
+    log_bytes_dropped: q.bytes,
   };
 }

@@ -6,6 +6,7 @@
  */
 
 import { z } from "zod";
+import { type CallHistory, callHistorySchema, historyPointSchema } from "../admin/answers/index.ts";
 import type { TenantDb } from "../ledger/tenant-db.ts";
 
 export const historyBuckets = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -13,25 +14,8 @@ export type HistoryBucket = keyof typeof historyBuckets;
 /** At most this many buckets in one answer: 48 hours by the hour, 2 hours by the minute, 60 days by the day. */
 export const MAX_BUCKETS = 120;
 
-export const historyPointSchema = z.object({
-  /** The bucket's start, ISO 8601 UTC. */
-  at: z.string(),
-  calls: z.number(),
-  errors: z.number(),
-  timeouts: z.number(),
-  limits: z.number(),
-  p50_ms: z.number().nullable(),
-  p95_ms: z.number().nullable(),
-  connections: z.number(),
-  denied_egress: z.number(),
-});
-export const callHistorySchema = z.object({
-  bucket: z.enum(["minute", "hour", "day"]),
-  from: z.string(),
-  to: z.string(),
-  points: z.array(historyPointSchema),
-});
-export type CallHistory = z.infer<typeof callHistorySchema>;
+// the history's answer shape is the admin API's (admin/answers), shared with the dashboard's charts
+export { type CallHistory, callHistorySchema, historyPointSchema };
 
 const callRow = z.object({
   b: z.number(),

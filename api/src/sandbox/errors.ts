@@ -7,6 +7,8 @@ export type SandboxErrorCode =
   | "PLUGIN_FAILED_PERMANENTLY"
   | "PLUGIN_TIMEOUT"
   | "PLUGIN_LIMIT_EXCEEDED"
+  /** The call went over one of the tenant's quotas for the plugin; the message names the quota. */
+  | "QUOTA_EXCEEDED"
   | "PLUGIN_NOT_ACTIVE"
   | "BUNDLE_MISSING"
   | "BUNDLE_INVALID";
@@ -24,7 +26,11 @@ export type CapabilityErrorCode =
   | "EGRESS_DENIED"
   | "NOT_A_DEPENDENCY"
   | "DEPENDENCY_NOT_ACTIVE"
-  | "UNKNOWN_SERVICE";
+  | "UNKNOWN_SERVICE"
+  /** Over a quota (quotas.ts): the message starts with the quota's name and its bound. */
+  | "QUOTA_EXCEEDED"
+  /** A per-call capability stub used after its call ended (a plugin kept it in a global). */
+  | "CALL_ENDED";
 export class CapabilityError extends Error {
   constructor(code: CapabilityErrorCode, message: string) {
     super(`${code}: ${message}`);

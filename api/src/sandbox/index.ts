@@ -12,4 +12,16 @@ export { invocationOf, invokePlugin, type PluginCall, type SandboxDeps } from ".
 export { effectiveLimits, PLATFORM_LIMITS } from "./limits.ts";
 export { abandonIsolate, isolateId } from "./loader.ts";
 export { callPluginMethod, callPluginMethodBatch, type MethodCallOptions } from "./methods.ts";
+export { quotasFor, setTenantQuotaOverrides, tenantQuotaOverrides } from "./quota-store.ts";
+export {
+  effectiveQuotas,
+  QUOTA_DEFAULTS,
+  type QuotaName,
+  type QuotaOverrides,
+  type QuotaSet,
+  type QuotasView,
+  quotaOverridesSchema,
+  quotaSetSchema,
+  quotasViewSchema,
+} from "./quotas.ts";
 export { activeTargets, findTarget, grants, type SandboxTarget } from "./target.ts";

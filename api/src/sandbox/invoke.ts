@@ -3,7 +3,9 @@
  * limits, with a wall-clock timeout the platform enforces itself, the outcome
  * recorded against the plugin, and any failure turned into a SandboxError. A call
  * that times out or hits a limit abandons its isolate, so a plugin stuck in a loop
- * never serves the next call.
+ * never serves the next call. Each call runs under its tenant's quotas for the plugin (quotas.ts),
+ * counted by the plugin's call meter under a random call id; a call that went over one fails with
+ * QUOTA_EXCEEDED naming it, and keeps its isolate (nothing in it is stuck).
  */
 
 import { isPermanentFailure, PERMANENT_FAILURE_MARK } from "@digital-commerce/plugin-sdk";
@@ -12,10 +14,11 @@ import type { ApiEnv } from "../env.ts";
 import { ledgerDb } from "../ledger/index.ts";
 import type { Logger } from "../logging/index.ts";
 import { type CallKind, type CallOutcome, recordCall } from "./accounting.ts";
-import { recordSecurityEvent } from "./capabilities/index.ts";
+import { type MeteredCall, pluginDatabase, recordSecurityEvent } from "./capabilities/index.ts";
 import { SandboxError, type SandboxErrorCode } from "./errors.ts";
 import { effectiveLimits } from "./limits.ts";
-import { abandonIsolate, pluginWorker } from "./loader.ts";
+import { abandonIsolate, pluginWorker, reachesNetwork } from "./loader.ts";
+import { quotasFor } from "./quota-store.ts";
 import type { SandboxTarget } from "./target.ts";
 
 export interface SandboxDeps {
@@ -79,8 +82,17 @@ const LIMIT_PATTERN =
 // workerd's message when a call awaits something that can never settle
 const HUNG_PATTERN = /code had hung and would never generate a response/;
 
+// a capability's or the gate's refusal (CapabilityError), as RPC carries its message back through the plugin
+const QUOTA_MARK = "QUOTA_EXCEEDED: ";
+
+// a stub a plugin kept lives on past its call by at most this: work the call started and awaits at its end
+const CALL_GRACE_MS = 5_000;
+
 function classify(error: unknown): { code: SandboxErrorCode; outcome: CallOutcome; message: string } {
   const message = error instanceof Error ? error.message : String(error);
+  const quota = message.indexOf(QUOTA_MARK);
+  if (quota >= 0)
+    return { code: "QUOTA_EXCEEDED", outcome: "limit", message: message.slice(quota + QUOTA_MARK.length) };
   if (HUNG_PATTERN.test(message))
     return { code: "PLUGIN_TIMEOUT", outcome: "timeout", message: "it awaited a promise that can never settle" };
   if (message.includes("LOOP_GUARD:")) return { code: "PLUGIN_TIMEOUT", outcome: "timeout", message };
@@ -112,8 +124,21 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
         error,
       }).catch((e: unknown) => deps.log.error({ err: e }, "could not record a plugin call")),
     );
+  const owner = { tenantId: target.tenant.id, slug: target.slug };
+  let opened: MeteredCall | null = null;
   try {
-    const worker = pluginWorker(deps.env, deps.exports, target, limits);
+    const metered: MeteredCall = {
+      id: crypto.randomUUID(),
+      expiresAt: Date.now() + limits.timeoutMs + CALL_GRACE_MS,
+      quotas: await quotasFor(ledgerDb(deps.env, target.tenant.id), target.tenant.id, target.slug),
+    };
+    // the gate counts requests per call only for calls it knows of (call-meter.ts): a plugin that cannot
+    // reach the network has nothing to count, and its calls skip the round trip
+    if (reachesNetwork(deps.env, target)) {
+      await pluginDatabase(deps.env, owner).openCall(owner, metered);
+      opened = metered;
+    }
+    const worker = pluginWorker(deps.env, deps.exports, target, limits, metered);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
@@ -149,7 +174,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
       throw error;
     }
     const failure = classify(error);
-    if (failure.outcome !== "error") {
+    if (failure.outcome !== "error" && failure.code !== "QUOTA_EXCEEDED") {
       abandonIsolate(deps.env, target);
       deps.waitUntil(
         recordSecurityEvent(ledgerDb(deps.env, target.tenant.id), {
@@ -174,5 +199,13 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
     });
   } finally {
     clearTimeout(timer);
+    if (opened) {
+      const callId = opened.id;
+      deps.waitUntil(
+        pluginDatabase(deps.env, owner)
+          .closeCall(callId)
+          .catch((e: unknown) => deps.log.error({ err: e, plugin: target.slug }, "could not close a call's meter")),
+      );
+    }
   }
 }

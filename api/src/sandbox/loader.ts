@@ -1,9 +1,11 @@
 /**
  * Starts (or finds warm) the isolate of one plugin for one tenant through the
- * Worker Loader. Its env holds only the capability stubs the tenant granted (and,
- * when the manifest declares dependencies, the stub that reaches their services),
- * each bound by props to this tenant and plugin; its globalOutbound is the
- * egress gate. Nothing starts until a call needs it.
+ * Worker Loader. Its env holds the stubs bound once per isolate (the dependencies'
+ * services, sessions), its globalOutbound is the egress gate. The capabilities a
+ * call's quotas count (db, cache, storage, events, logger) are not in env: each
+ * call's entrypoint gets its own stubs in its props, bound to this tenant, plugin
+ * and call, so the call's meter knows whose call an emit or a log line is. Only the
+ * capabilities the tenant granted are there. Nothing starts until a call needs it.
  *
  * The isolate id names tenant, plugin, version, bundle hash and grants, so a new
  * version or bundle never reuses an old isolate, and one tenant's plugin globals
@@ -19,7 +21,7 @@ import type { PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../env.ts";
 import { urlPolicyOf } from "../net/index.ts";
 import { loadBundleCode } from "./bundles.ts";
-import type { CapabilityProps } from "./capabilities/index.ts";
+import type { CallCapabilityProps, CapabilityProps, MeteredCall } from "./capabilities/index.ts";
 import type { EffectiveLimits } from "./limits.ts";
 import { egressHosts, grants, type SandboxTarget, socketGrants } from "./target.ts";
 
@@ -57,14 +59,15 @@ export function abandonIsolate(env: Pick<ApiEnv, "WEBHOOK_ALLOW_PRIVATE_URLS">, 
   generations.set(base, (generations.get(base) ?? 0) + 1);
 }
 
+/** Whether the plugin may reach the network at all: only then does its call need a place in the gate's count. */
+export function reachesNetwork(env: Pick<ApiEnv, "WEBHOOK_ALLOW_PRIVATE_URLS">, target: SandboxTarget): boolean {
+  const egress = egressOf(env, target);
+  return egress.hosts.length > 0 || egress.sockets.length > 0;
+}
+
 function capabilityEnv(exports: Exports, target: SandboxTarget): Record<string, unknown> {
   const props: CapabilityProps = { tenantId: target.tenant.id, slug: target.slug };
   const env: Record<string, unknown> = {};
-  if (grants(target, "db")) env.DB = exports.DbCapability({ props });
-  if (grants(target, "cache")) env.CACHE = exports.CacheCapability({ props });
-  if (grants(target, "storage")) env.STORAGE = exports.StorageCapability({ props });
-  if (grants(target, "events")) env.EVENTS = exports.EventsCapability({ props });
-  if (grants(target, "logger")) env.LOG = exports.LogCapability({ props });
   if (grants(target, "http")) env.HTTP = true;
   // opens store sessions: auth plugins only (the manifest schema refuses it for others; checked again here)
   if (grants(target, "sessions") && target.manifest.category === "auth") {
@@ -75,11 +78,24 @@ function capabilityEnv(exports: Exports, target: SandboxTarget): Record<string, 
   return env;
 }
 
+/** The stubs of one call: the SDK's entrypoint builds the call's context from them (`ctx.props.capabilities`). */
+function callCapabilities(exports: Exports, target: SandboxTarget, call: MeteredCall): Record<string, unknown> {
+  const props: CallCapabilityProps = { tenantId: target.tenant.id, slug: target.slug, call };
+  const capabilities: Record<string, unknown> = {};
+  if (grants(target, "db")) capabilities.DB = exports.DbCapability({ props });
+  if (grants(target, "cache")) capabilities.CACHE = exports.CacheCapability({ props });
+  if (grants(target, "storage")) capabilities.STORAGE = exports.StorageCapability({ props });
+  if (grants(target, "events")) capabilities.EVENTS = exports.EventsCapability({ props });
+  if (grants(target, "logger")) capabilities.LOG = exports.LogCapability({ props });
+  return capabilities;
+}
+
 export function pluginWorker(
   env: LoaderEnv,
   exports: Exports,
   target: SandboxTarget,
   limits: EffectiveLimits,
+  call: MeteredCall,
 ): PluginWorkerApi {
   const egress = egressOf(env, target);
   const worker = env.LOADER.get(isolateId(target, env.SANDBOX_HOST, egress), async () => ({
@@ -99,5 +115,6 @@ export function pluginWorker(
   }));
   return worker.getEntrypoint(undefined, {
     limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
+    props: { capabilities: callCapabilities(exports, target, call) },
   }) as unknown as PluginWorkerApi;
 }

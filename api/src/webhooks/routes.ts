@@ -1,18 +1,21 @@
 /** The webhook admin routes as OpenAPI definitions, mounted at /api/admin/webhooks. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import { errorBodySchema } from "../errors/index.ts";
 import { notificationHooks } from "./event-types.ts";
 import {
   createdEndpoint,
   createEndpointBody,
   deliveriesQuery,
-  deliveryView,
   endpointIdParam,
+  endpointList,
   endpointView,
+  eventTypesView,
   replayBody,
   rotatedSecret,
   rotateSecretBody,
   updateEndpointBody,
+  webhookDeliveryList,
+  webhookReplayResult,
 } from "./schemas.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -49,10 +52,7 @@ export const listEventTypes = createRoute({
   security,
   summary: "List subscribable event types",
   responses: {
-    200: json(
-      z.object({ event_types: z.array(z.string()), custom: z.string(), all: z.string() }),
-      "The notification hooks, the custom event pattern and the wildcard",
-    ),
+    200: json(eventTypesView, "The notification hooks, the custom event pattern and the wildcard"),
     ...errors(),
   },
 });
@@ -74,7 +74,7 @@ export const listEndpoints = createRoute({
   tags,
   security,
   summary: "List webhook endpoints",
-  responses: { 200: json(z.object({ endpoints: z.array(endpointView) }), "This tenant's endpoints"), ...errors() },
+  responses: { 200: json(endpointList, "This tenant's endpoints"), ...errors() },
 });
 
 export const getEndpoint = createRoute({
@@ -141,13 +141,7 @@ export const replay = createRoute({
     "Sends again, each on a fresh retry schedule, the deliveries that failed or were skipped while the endpoint was disabled, since a time or all of them (at most 1000 a call).",
   request: { params: endpointIdParam, body: body(replayBody, false) },
   responses: {
-    200: json(
-      z.object({
-        replayed: z.number().int(),
-        remaining: z.number().int().openapi({ description: "Still to replay: call again." }),
-      }),
-      "Queued again",
-    ),
+    200: json(webhookReplayResult, "Queued again"),
     ...errors(400, 404, 409),
   },
 });
@@ -160,5 +154,5 @@ export const listDeliveries = createRoute({
   summary: "List an endpoint's deliveries",
   description: "Newest first, each with every attempt: status code, latency, response excerpt, error.",
   request: { params: endpointIdParam, query: deliveriesQuery },
-  responses: { 200: json(z.object({ deliveries: z.array(deliveryView) }), "Deliveries"), ...errors(400, 404) },
+  responses: { 200: json(webhookDeliveryList, "Deliveries"), ...errors(400, 404) },
 });

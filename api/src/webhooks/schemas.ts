@@ -1,8 +1,29 @@
-/** Shapes of outbound webhooks: admin requests and views (the OpenAPI document comes from these), D1 rows, the queue message. */
+/**
+ * Shapes of outbound webhooks: admin requests (the OpenAPI document comes from these and from the views),
+ * D1 rows, the queue message. The views the admin API answers live in admin/answers, shared with the CLI
+ * and the dashboard, and are re-exported here under this module's names.
+ */
 import { z } from "@hono/zod-openapi";
+import { webhookDeliveryStatus as deliveryStatus } from "../admin/answers/index.ts";
 import { urlProblem } from "../net/index.ts";
 import { ALL_EVENTS, eventTypeProblem, notificationHooks } from "./event-types.ts";
 import { secretProblem } from "./secrets.ts";
+
+export {
+  createdEndpoint,
+  type EndpointView,
+  endpointList,
+  endpointView,
+  eventTypesView,
+  rotatedSecret,
+  type WebhookDelivery as DeliveryView,
+  type WebhookDeliveryStatus as DeliveryStatus,
+  webhookAttemptView as attemptView,
+  webhookDeliveryList,
+  webhookDeliveryStatus as deliveryStatus,
+  webhookDeliveryView as deliveryView,
+  webhookReplayResult,
+} from "../admin/answers/index.ts";
 
 /** The longest overlap a rotation may ask for: a week. */
 export const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
@@ -87,78 +108,10 @@ export const replayBody = z
   .strict()
   .openapi("WebhookReplay");
 
-export const deliveryStatus = z.enum(["pending", "succeeded", "failed", "skipped"]);
-export type DeliveryStatus = z.infer<typeof deliveryStatus>;
-
 export const deliveriesQuery = z.object({
   status: deliveryStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-export const endpointView = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    description: z.string(),
-    events: z.array(z.string()),
-    enabled: z.boolean(),
-    disabled_reason: z
-      .enum(["manual", "failing"])
-      .nullable()
-      .openapi({ description: "manual: an admin disabled it; failing: the disable rule did." }),
-    disabled_at: z.string().nullable(),
-    consecutive_failures: z.number().int().openapi({ description: "Exhausted deliveries since the last success." }),
-    previous_secret_until: z
-      .string()
-      .nullable()
-      .openapi({ description: "While set and in the future, deliveries are signed with the previous secret too." }),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("WebhookEndpoint");
-export type EndpointView = z.infer<typeof endpointView>;
-
-export const createdEndpoint = z
-  .object({
-    endpoint: endpointView,
-    secret: z.string().openapi({ description: "The signing secret. Shown this once: store it now." }),
-  })
-  .openapi("WebhookEndpointCreated");
-
-export const rotatedSecret = z
-  .object({
-    secret: z.string().openapi({ description: "The new signing secret. Shown this once." }),
-    previous_secret_until: z.string().nullable(),
-  })
-  .openapi("WebhookSecretRotated");
-
-export const attemptView = z
-  .object({
-    attempt: z.number().int(),
-    started_at: z.string(),
-    duration_ms: z.number(),
-    outcome: z.enum(["succeeded", "failed", "timeout"]),
-    status_code: z.number().int().nullable(),
-    response_excerpt: z.string().nullable().openapi({ description: "The first KiB of the response body." }),
-    error: z.string().nullable(),
-  })
-  .openapi("WebhookAttempt");
-
-export const deliveryView = z
-  .object({
-    id: z.string().openapi({ description: "The webhook-id header: stable across retries and replays." }),
-    endpoint_id: z.string(),
-    event_id: z.string(),
-    event_type: z.string(),
-    status: deliveryStatus,
-    next_attempt_at: z.string().nullable(),
-    last_error: z.string().nullable(),
-    created_at: z.string(),
-    completed_at: z.string().nullable(),
-    attempts: z.array(attemptView),
-  })
-  .openapi("WebhookDelivery");
-export type DeliveryView = z.infer<typeof deliveryView>;
 
 /** A webhook_endpoints row as D1 returns it. */
 export const endpointRow = z.object({

@@ -8,6 +8,7 @@ import { type FSWatcher, readFileSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkPlugin, type PluginProblem, setVersionCall } from "@digital-commerce/plugin-sdk/build";
 import type { Command } from "commander";
+import type { Published } from "../api.ts";
 import type { Client } from "../client.ts";
 import { CliError } from "../errors.ts";
 import type { Output } from "../output.ts";
@@ -32,13 +33,6 @@ type Outcome =
   | { event: "version_exists"; slug: string; version: string; message: string }
   | { event: "failed"; code: string; message: string }
   | { event: "unchanged" };
-
-interface Published {
-  slug: string;
-  version: string;
-  hash: string;
-  created: boolean;
-}
 
 // a folder's own tooling writes there all the time; none of it is the plugin
 const IGNORED = /(^|[/\\])(node_modules|\.[^/\\]+)([/\\]|$)/;

@@ -4,7 +4,7 @@
  * purge forgets letters for good, so it asks first.
  */
 import type { Command } from "commander";
-import type { DeadLetter, ReplayResult } from "../api.ts";
+import type { DeadLetter, PurgeResult, ReplayResult } from "../api.ts";
 import { confirm } from "../confirm.ts";
 import { usageError } from "../errors.ts";
 import { path, plural, time, truncate } from "../format.ts";
@@ -153,7 +153,7 @@ export function registerDlq(program: Command): void {
         });
         url = `${LETTERS}${query(filter)}`;
       }
-      const result = await api.delete<{ purged: number }>(url);
+      const result = await api.delete<PurgeResult>(url);
       out.result(result, () => out.success(`Purged ${plural(result.purged, "dead letter")}.`));
     });
 }

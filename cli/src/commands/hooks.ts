@@ -14,33 +14,10 @@ import {
   unknownHookMessage,
 } from "@digital-commerce/plugin-sdk";
 import type { Command } from "commander";
+import type { HookRunResult } from "../api.ts";
 import { usageError } from "../errors.ts";
 import { contextOf, examples } from "../program.ts";
 import { payloadTypeOf } from "../templates/hook-handler.ts";
-
-/** The answer of POST /api/admin/hooks/{hook}/run, as api/src/admin/schemas.ts (hookRunResult) defines it. */
-interface HookRunStep {
-  plugin: string;
-  version: string;
-  handler: string;
-  priority: number;
-  outcome: string;
-  duration_ms: number;
-  error?: string;
-  /** A before hook's payload after this step. */
-  output?: unknown;
-}
-
-interface HookRun {
-  hook: string;
-  kind: "before" | "notification";
-  /** A before chain's outcome: completed, vetoed, aborted. */
-  outcome?: string;
-  duration_ms?: number;
-  /** What a before chain left: the payload the operation would go on with. */
-  payload?: unknown;
-  steps: HookRunStep[];
-}
 
 function checkedHook(name: string): HookName {
   if (!isHookName(name)) {
@@ -129,11 +106,11 @@ export function registerHooks(program: Command): void {
       const payload = checkedPayload(hook, options.payload);
       const client = await ctx.client();
       const run = await out.spin(`Running ${hook}`, () =>
-        client.post<HookRun>(`/api/admin/hooks/${hook}/run`, { payload }),
+        client.post<HookRunResult>(`/api/admin/hooks/${hook}/run`, { payload }),
       );
       out.result(run, () => {
-        const took = run.duration_ms === undefined ? "" : ` in ${run.duration_ms} ms`;
-        const outcome = run.outcome ? `: ${run.outcome}` : "";
+        const took = ` in ${run.duration_ms} ms`;
+        const outcome = run.kind === "before" ? `: ${run.outcome}` : "";
         out.info(`${out.c.bold(hook)} (${run.kind})${outcome}${took}; nothing was committed.`);
         if (run.steps.length === 0) {
           out.info("No active plugin of this tenant handles it.");
@@ -156,7 +133,7 @@ export function registerHooks(program: Command): void {
             String(s.priority),
             s.error ? out.c.red(s.outcome) : s.outcome,
             String(s.duration_ms),
-            s.error ?? compact(s.output),
+            s.error ?? ("output" in s ? compact(s.output) : ""),
           ]),
         ]);
         if (run.kind === "before" && run.payload !== undefined) {

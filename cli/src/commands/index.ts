@@ -11,6 +11,7 @@ import { registerHooks } from "./hooks.ts";
 import { registerLogin } from "./login.ts";
 import { registerPlugins } from "./plugins.ts";
 import { registerPublish } from "./publish.ts";
+import { registerQuotas } from "./quotas.ts";
 import { registerScaffold } from "./scaffold.ts";
 import { registerTrace } from "./trace.ts";
 import { registerValidate } from "./validate.ts";
@@ -31,6 +32,7 @@ export const commands: ((program: Command) => void)[] = [
   registerConfig,
   registerDependencies,
   registerHealth,
+  registerQuotas,
   registerTrace,
   registerDlq,
   registerWebhooks,

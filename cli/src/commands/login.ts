@@ -1,14 +1,10 @@
 /** `admin-cli login`: checks a token against the platform and saves it as the tenant's profile. */
 import type { Command } from "commander";
+import type { WhoAmI } from "../api.ts";
 import { createClient } from "../client.ts";
 import { configPath, DEFAULT_URL, saveProfile } from "../connection.ts";
 import { CliError } from "../errors.ts";
 import { contextOf, examples } from "../program.ts";
-
-interface WhoAmI {
-  tenant: { id: string; slug: string; name: string };
-  role: string;
-}
 
 export function registerLogin(program: Command): void {
   program

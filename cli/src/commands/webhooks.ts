@@ -3,7 +3,7 @@
  * endpoints (api/src/webhooks/README.md). A signing secret is shown once, by add and rotate.
  */
 import type { Command } from "commander";
-import type { WebhookDelivery, WebhookEndpoint } from "../api.ts";
+import type { CreatedEndpoint, RotatedSecret, WebhookDelivery, WebhookEndpoint, WebhookReplayResult } from "../api.ts";
 import { usageError } from "../errors.ts";
 import { ms, path, plural, time, truncate } from "../format.ts";
 import type { Output } from "../output.ts";
@@ -84,7 +84,7 @@ export function registerWebhooks(program: Command): void {
         .map((e) => e.trim())
         .filter(Boolean);
       if (events.length === 0) throw usageError("--events needs at least one event type, e.g. after_order_create.");
-      const created = await (await client()).post<{ endpoint: WebhookEndpoint; secret: string }>(WEBHOOKS, {
+      const created = await (await client()).post<CreatedEndpoint>(WEBHOOKS, {
         url,
         events,
         ...(options.description ? { description: options.description } : {}),
@@ -113,7 +113,7 @@ export function registerWebhooks(program: Command): void {
     )
     .action(async (id: string, options: { overlap?: number }, command: Command) => {
       const { out, client } = contextOf(command);
-      const rotated = await (await client()).post<{ secret: string; previous_secret_until: string | null }>(
+      const rotated = await (await client()).post<RotatedSecret>(
         `${WEBHOOKS}/${path(id)}/rotate-secret`,
         options.overlap === undefined ? {} : { overlap_seconds: options.overlap },
       );
@@ -141,10 +141,7 @@ export function registerWebhooks(program: Command): void {
       }
       const api = await client();
       const result = await out.spin(`Replaying ${id}'s deliveries`, () =>
-        api.post<{ replayed: number; remaining: number }>(
-          `${WEBHOOKS}/${path(id)}/replay`,
-          options.since ? { since: options.since } : {},
-        ),
+        api.post<WebhookReplayResult>(`${WEBHOOKS}/${path(id)}/replay`, options.since ? { since: options.since } : {}),
       );
       out.result(result, () => {
         out.success(`Replayed ${plural(result.replayed, "delivery", "deliveries")} of ${id}.`);

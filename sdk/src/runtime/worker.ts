@@ -116,10 +116,19 @@ const failureOf = (error: unknown): { name: string; message: string } =>
  */
 export function definePluginWorker(definition: PluginWorkerDefinition) {
   return class PluginWorker extends WorkerEntrypoint<CapabilityEnv> implements PluginWorkerApi {
+    /**
+     * The isolate's env, and the stubs the platform binds to this one call (its entrypoint's props):
+     * the capabilities its quotas count per call reach the plugin only that way.
+     */
+    private capabilities(): CapabilityEnv {
+      const props = this.ctx.props as { capabilities?: CapabilityEnv } | undefined;
+      return { ...this.env, ...(props?.capabilities ?? {}) };
+    }
+
     async runHook(handler: string, payload: unknown, invocation: Invocation): Promise<unknown> {
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const fn = handlerOf(definition, handler);
-      const call = buildContext(this.env, definition.manifest, invocation);
+      const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
         return await fn(call.context, payload);
       } catch (error) {
@@ -135,7 +144,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
     async handleRequest(handler: string, request: Request, invocation: Invocation): Promise<Response> {
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const fn = handlerOf(definition, handler);
-      const call = buildContext(this.env, definition.manifest, invocation);
+      const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
         const result = await fn(call.context, request);
         return result instanceof Response ? result : Response.json(result ?? null);
@@ -147,7 +156,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
     async verifyWebhook(handler: string, request: Request, invocation: Invocation): Promise<WebhookVerdict> {
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const fn = handlerOf(definition, handler);
-      const call = buildContext(this.env, definition.manifest, invocation);
+      const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
         return { accepted: true, event: (await fn(call.context, request)) as WebhookEvent };
       } catch (error) {
@@ -165,7 +174,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
       const fn = lifecycleOf(definition, callback);
       if (!fn) return false;
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
-      const call = buildContext(this.env, definition.manifest, invocation);
+      const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
         await fn(call.context);
       } finally {
@@ -177,7 +186,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
     async runMethod(method: string, args: unknown[], invocation: Invocation): Promise<unknown> {
       const fn = methodOf(definition, method);
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
-      const call = buildContext(this.env, definition.manifest, invocation);
+      const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
         return await fn(call.context, ...args);
       } finally {
@@ -192,7 +201,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
       const outcomes: MethodOutcome[] = [];
       // one after another: a batch exists to save round trips, not to load the plugin's backends in parallel
       for (const args of argsList) {
-        const call = buildContext(this.env, definition.manifest, invocation);
+        const call = buildContext(this.capabilities(), definition.manifest, invocation);
         try {
           outcomes.push({ ok: true, value: await fn(call.context, ...args) });
         } catch (error) {
@@ -207,7 +216,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
     async renderUi(module: string, input: UiInput, invocation: Invocation): Promise<unknown> {
       const fn = uiModuleOf(definition, module);
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
-      const call = buildContext(this.env, definition.manifest, invocation);
+      const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
         return plainTree(await fn(call.context, input));
       } finally {
@@ -220,7 +229,7 @@ export function definePluginWorker(definition: PluginWorkerDefinition) {
       if (!fn) return { found: false, services: serviceNames(definition) };
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       // the context is this plugin's own: its config, its db, the tenant the caller runs for
-      const call = buildContext(this.env, definition.manifest, invocation);
+      const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
         return { found: true, value: await fn(call.context, ...args) };
       } finally {

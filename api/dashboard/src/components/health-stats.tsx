@@ -25,6 +25,9 @@ export function StatGrid({ stats }: { stats: CallStats }) {
     ["p95 latency", ms(stats.p95_ms)],
     ["Denied egress", String(stats.denied_egress)],
     ["Connections", String(stats.connections)],
+    // quotas (api/src/sandbox/quotas.ts): calls that went over one, and the log lines dropped past them
+    ["Quota hits", String(stats.quota_hits)],
+    ["Log lines dropped", String(stats.log_lines_dropped)],
   ];
   return (
     <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">

@@ -12,14 +12,14 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { adminApi } from "@/lib/api";
 import { navigate } from "@/lib/router";
-import type { AvailablePlugin } from "@/lib/types";
+import type { AvailableList, AvailablePlugin } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
 export function CataloguePage({ tab }: { tab: "available" | "installed" }) {
   const [query, setQuery] = useState("");
   const [category, setCategory] = useState("all");
   // one list serves both tabs: `available` carries this tenant's state of every plugin
-  const loaded = useApi(() => adminApi<{ plugins: AvailablePlugin[] }>("/plugins/available"), []);
+  const loaded = useApi(() => adminApi<AvailableList>("/plugins/available"), []);
   // the categories the catalogue has (the SDK's list would pull its schemas into the first page's bundle)
   const categories = loaded.status === "ready" ? [...new Set(loaded.data.plugins.map((p) => p.category))].sort() : [];
 

@@ -1,47 +1,33 @@
 /** Dead letters: deliveries whose attempts ran out, with their last error; replay or purge them. */
 import { RotateCwIcon, Trash2Icon } from "lucide-react";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
+import { ConfirmAction } from "@/components/confirm-action";
 import { EmptyState, ErrorAlert, WhenLoaded } from "@/components/page-state";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { adminApi, messageOf } from "@/lib/api";
 import { canChange } from "@/lib/session";
-import type { DeadLetter, Installation, ReplayResult, Role } from "@/lib/types";
+import type { DeadLetter, DeadLetterList, InstalledList, PurgeResult, ReplayResult, Role } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
-type Purge = { kind: "one"; letter: DeadLetter } | { kind: "plugin"; plugin: string };
+const PURGE_NOTE = "A purged letter cannot be replayed. Its delivery stays in the event's history.";
 
 export function DeadLettersPage({ role }: { role: Role }) {
   const [plugin, setPlugin] = useState("all");
   const [includeReplayed, setIncludeReplayed] = useState(false);
-  const [purge, setPurge] = useState<Purge | null>(null);
   const [working, setWorking] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const mayChange = canChange(role);
-  // the purge dialog opens from code, so it is told where focus goes back to
-  const opener = useRef<HTMLElement | null>(null);
-  const askPurge = (p: Purge) => {
-    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setPurge(p);
-  };
-  const installed = useApi(() => adminApi<{ plugins: Installation[] }>("/plugins/installed"), []);
+  const installed = useApi(() => adminApi<InstalledList>("/plugins/installed"), []);
   const letters = useApi(
     () =>
-      adminApi<{ dead_letters: DeadLetter[] }>("/dead-letters", {
+      adminApi<DeadLetterList>("/dead-letters", {
         query: { plugin: plugin === "all" ? undefined : plugin, all: includeReplayed ? "true" : undefined },
       }),
     [plugin, includeReplayed],
@@ -74,15 +60,10 @@ export function DeadLettersPage({ role }: { role: Role }) {
     act(async () =>
       describeReplay(await adminApi<ReplayResult>("/dead-letters/replay", { method: "POST", body: { plugin: slug } })),
     );
-  const confirmPurge = (p: Purge) =>
-    act(async () => {
-      const { purged } =
-        p.kind === "one"
-          ? await adminApi<{ purged: number }>(`/dead-letters/${encodeURIComponent(p.letter.id)}`, { method: "DELETE" })
-          : await adminApi<{ purged: number }>("/dead-letters", { method: "DELETE", query: { plugin: p.plugin } });
-      setPurge(null);
-      return `Purged ${purged}`;
-    });
+  const purgeOne = async (letter: DeadLetter) =>
+    `Purged ${(await adminApi<PurgeResult>(`/dead-letters/${encodeURIComponent(letter.id)}`, { method: "DELETE" })).purged}`;
+  const purgePlugin = async (slug: string) =>
+    `Purged ${(await adminApi<PurgeResult>("/dead-letters", { method: "DELETE", query: { plugin: slug } })).purged}`;
 
   return (
     <div className="flex flex-col gap-5">
@@ -120,9 +101,19 @@ export function DeadLettersPage({ role }: { role: Role }) {
             <Button variant="outline" disabled={working} onClick={() => replayPlugin(plugin)}>
               <RotateCwIcon /> Replay all of {plugin}
             </Button>
-            <Button variant="outline" disabled={working} onClick={() => askPurge({ kind: "plugin", plugin })}>
-              <Trash2Icon /> Purge all
-            </Button>
+            <ConfirmAction
+              label={
+                <>
+                  <Trash2Icon /> Purge all
+                </>
+              }
+              trigger={{ disabled: working }}
+              title={`Purge every open dead letter of ${plugin}?`}
+              description={PURGE_NOTE}
+              confirmLabel="Confirm purge"
+              run={() => purgePlugin(plugin)}
+              onDone={letters.reload}
+            />
           </div>
         )}
       </div>
@@ -159,7 +150,8 @@ export function DeadLettersPage({ role }: { role: Role }) {
                             letter={d}
                             working={working}
                             onReplay={replayOne}
-                            onPurge={(l) => askPurge({ kind: "one", letter: l })}
+                            onPurge={purgeOne}
+                            onPurged={letters.reload}
                           />
                         )}
                       </CardContent>
@@ -204,7 +196,8 @@ export function DeadLettersPage({ role }: { role: Role }) {
                                   letter={d}
                                   working={working}
                                   onReplay={replayOne}
-                                  onPurge={(l) => askPurge({ kind: "one", letter: l })}
+                                  onPurge={purgeOne}
+                                  onPurged={letters.reload}
                                 />
                               )}
                             </TableCell>
@@ -219,37 +212,6 @@ export function DeadLettersPage({ role }: { role: Role }) {
           )
         }
       </WhenLoaded>
-      <Dialog open={purge !== null} onOpenChange={(o) => !o && !working && setPurge(null)}>
-        <DialogContent
-          onCloseAutoFocus={(event) => {
-            if (opener.current?.isConnected) {
-              event.preventDefault();
-              opener.current.focus();
-            }
-          }}
-        >
-          <DialogHeader>
-            <DialogTitle>
-              Purge{" "}
-              {purge?.kind === "one"
-                ? "this dead letter"
-                : `every open dead letter of ${purge?.kind === "plugin" ? purge.plugin : ""}`}
-              ?
-            </DialogTitle>
-            <DialogDescription>
-              A purged letter cannot be replayed. Its delivery stays in the event's history.
-            </DialogDescription>
-          </DialogHeader>
-          <DialogFooter>
-            <Button variant="outline" onClick={() => setPurge(null)} disabled={working}>
-              Cancel
-            </Button>
-            <Button variant="destructive" disabled={working} onClick={() => purge && confirmPurge(purge)}>
-              Confirm purge
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
     </div>
   );
 }
@@ -259,11 +221,13 @@ function LetterActions({
   working,
   onReplay,
   onPurge,
+  onPurged,
 }: {
   letter: DeadLetter;
   working: boolean;
   onReplay: (letter: DeadLetter) => void;
-  onPurge: (letter: DeadLetter) => void;
+  onPurge: (letter: DeadLetter) => Promise<string>;
+  onPurged: () => void;
 }) {
   return (
     <div className="flex gap-1 sm:justify-end">
@@ -276,15 +240,19 @@ function LetterActions({
       >
         <RotateCwIcon /> Replay
       </Button>
-      <Button
-        size="sm"
-        variant="ghost"
-        disabled={working}
-        onClick={() => onPurge(letter)}
-        aria-label={`Purge ${letter.id}`}
-      >
-        <Trash2Icon /> Purge
-      </Button>
+      <ConfirmAction
+        label={
+          <>
+            <Trash2Icon /> Purge
+          </>
+        }
+        trigger={{ size: "sm", variant: "ghost", disabled: working, "aria-label": `Purge ${letter.id}` }}
+        title="Purge this dead letter?"
+        description={PURGE_NOTE}
+        confirmLabel="Confirm purge"
+        run={() => onPurge(letter)}
+        onDone={onPurged}
+      />
     </div>
   );
 }

@@ -12,14 +12,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { adminApi } from "@/lib/api";
-import type {
-  Delivery,
-  EventSummary,
-  EventView,
-  HookChainTrace,
-  TraceView,
-  WebhookDelivery,
-} from "@/lib/pipeline-types";
+import type { Delivery, EventList, EventView, HookChainTrace, TraceView, WebhookDelivery } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 import { cn } from "@/lib/utils";
 
@@ -50,7 +43,7 @@ export function EventsPage() {
   const [hook, setHook] = useState("");
   const filter = hook.trim();
   const events = useApi(
-    () => adminApi<{ events: EventSummary[] }>("/events", { query: { hook: filter || undefined, limit: "100" } }),
+    () => adminApi<EventList>("/events", { query: { hook: filter || undefined, limit: "100" } }),
     [filter],
   );
   return (

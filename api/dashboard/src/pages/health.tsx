@@ -7,11 +7,11 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { adminApi } from "@/lib/api";
-import type { Installation, PluginHealth } from "@/lib/types";
+import type { InstalledList, PluginHealth } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
 async function loadHealth(): Promise<PluginHealth[]> {
-  const { plugins } = await adminApi<{ plugins: Installation[] }>("/plugins/installed");
+  const { plugins } = await adminApi<InstalledList>("/plugins/installed");
   return await Promise.all(plugins.map((p) => adminApi<PluginHealth>(`/plugins/${encodeURIComponent(p.slug)}/health`)));
 }
 

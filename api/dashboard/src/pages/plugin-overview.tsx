@@ -4,22 +4,13 @@
  * plugins change, in which order, granted which permissions) is shown before the operator confirms.
  */
 import type { Permissions } from "@digital-commerce/plugin-sdk";
-import { useRef, useState } from "react";
-import { toast } from "sonner";
+import { useState } from "react";
+import { ConfirmAction } from "@/components/confirm-action";
 import { ErrorAlert } from "@/components/page-state";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { adminApi, messageOf } from "@/lib/api";
+import { adminApi } from "@/lib/api";
 import { canChange } from "@/lib/session";
 import type { InstallPlan, PluginDetails, Role, TransitionPlan } from "@/lib/types";
 import { WidgetSlots } from "@/widgets/widget-slots";
@@ -63,18 +54,11 @@ export function PluginOverview({
 }) {
   const m = details.manifest;
   const state = details.installation?.state ?? "available";
-  const [action, setAction] = useState<Action | null>(null);
   const [plan, setPlan] = useState<Plan>({ status: "planning" });
-  const [committing, setCommitting] = useState(false);
-  const [commitError, setCommitError] = useState<unknown>(null);
-  // the dialog opens from code (after its dry run), not from a Radix trigger, so it is told where focus goes back to
-  const opener = useRef<HTMLElement | null>(null);
 
-  async function open(a: Action) {
-    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setAction(a);
+  // each dialog plans as it opens: the dry run says what would change, refused exactly as the real call would be
+  async function planOf(a: Action) {
     setPlan({ status: "planning" });
-    setCommitError(null);
     try {
       if (a === "install") {
         const install = (await call(details.slug, a, { dry_run: true })) as InstallPlan;
@@ -89,21 +73,10 @@ export function PluginOverview({
     }
   }
 
-  async function confirm() {
-    if (!action || plan.status !== "ready") return;
-    setCommitting(true);
-    setCommitError(null);
-    try {
-      await call(details.slug, action, plan.cascade ? { cascade: true } : {});
-      toast.success(`${verb[action]}: ${plan.changed.join(", ")}`);
-      setAction(null);
-      onChanged();
-    } catch (error) {
-      setCommitError(error);
-      toast.error(messageOf(error));
-    } finally {
-      setCommitting(false);
-    }
+  async function apply(a: Action) {
+    if (plan.status !== "ready") throw new Error("The plan is not ready yet.");
+    await call(details.slug, a, plan.cascade ? { cascade: true } : {});
+    return `${verb[a]}: ${plan.changed.join(", ")}`;
   }
 
   return (
@@ -172,13 +145,23 @@ export function PluginOverview({
             </CardHeader>
             <CardContent className="flex flex-wrap gap-2">
               {(actionsByState[state] ?? []).map((a) => (
-                <Button
+                <ConfirmAction
                   key={a}
-                  variant={a === "uninstall" || a === "deactivate" ? "outline" : "default"}
-                  onClick={() => open(a)}
+                  label={verb[a]}
+                  trigger={{ variant: a === "uninstall" || a === "deactivate" ? "outline" : "default" }}
+                  title={`${verb[a]} ${m.name}?`}
+                  description="The plan, from the admin API's dry run. Nothing has changed yet."
+                  confirmLabel={`Confirm ${verb[a].toLowerCase()}`}
+                  confirmVariant={a === "uninstall" ? "destructive" : "default"}
+                  ready={plan.status === "ready"}
+                  onOpen={() => planOf(a)}
+                  run={() => apply(a)}
+                  onDone={onChanged}
                 >
-                  {verb[a]}
-                </Button>
+                  {plan.status === "planning" && <p role="status">Planning…</p>}
+                  {plan.status === "refused" && <ErrorAlert error={plan.error} title="The API would refuse this" />}
+                  {plan.status === "ready" && <PlanView action={a} plan={plan} />}
+                </ConfirmAction>
               ))}
             </CardContent>
           </Card>
@@ -192,42 +175,6 @@ export function PluginOverview({
           </CardContent>
         </Card>
       </div>
-      <Dialog open={action !== null} onOpenChange={(o) => !o && !committing && setAction(null)}>
-        <DialogContent
-          onCloseAutoFocus={(event) => {
-            // after a change the button may be gone (Install becomes Activate): focus then stays on the page
-            if (opener.current?.isConnected) {
-              event.preventDefault();
-              opener.current.focus();
-            }
-          }}
-        >
-          <DialogHeader>
-            <DialogTitle>
-              {action ? verb[action] : ""} {m.name}?
-            </DialogTitle>
-            <DialogDescription>The plan, from the admin API's dry run. Nothing has changed yet.</DialogDescription>
-          </DialogHeader>
-          {plan.status === "planning" && <p role="status">Planning…</p>}
-          {plan.status === "refused" && <ErrorAlert error={plan.error} title="The API would refuse this" />}
-          {plan.status === "ready" && action && <PlanView action={action} plan={plan} />}
-          {commitError !== null && <ErrorAlert error={commitError} />}
-          <DialogFooter>
-            <Button variant="outline" onClick={() => setAction(null)} disabled={committing}>
-              Cancel
-            </Button>
-            {plan.status === "ready" && action && (
-              <Button
-                onClick={confirm}
-                disabled={committing}
-                variant={action === "uninstall" ? "destructive" : "default"}
-              >
-                {committing ? "Working…" : `Confirm ${verb[action].toLowerCase()}`}
-              </Button>
-            )}
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
     </div>
   );
 }

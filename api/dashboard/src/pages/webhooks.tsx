@@ -1,86 +1,59 @@
 /**
  * Webhooks: the tenant's outbound endpoints, their signing secrets (shown once, as the API answers them)
- * and each endpoint's recent deliveries with every attempt. Viewers read; owners and admins change.
+ * and each endpoint's recent deliveries with every attempt; a failed or skipped delivery can be replayed.
+ * Viewers read; owners and admins change.
  */
-import { KeyRoundIcon, PlusIcon, PowerIcon, Trash2Icon } from "lucide-react";
-import { type FormEvent, useRef, useState } from "react";
+import { KeyRoundIcon, PlusIcon, PowerIcon, RotateCwIcon, Trash2Icon } from "lucide-react";
+import { type FormEvent, useState } from "react";
 import { toast } from "sonner";
+import { ConfirmAction } from "@/components/confirm-action";
 import { EmptyState, ErrorAlert, WhenLoaded } from "@/components/page-state";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { adminApi, messageOf } from "@/lib/api";
 import { canChange } from "@/lib/session";
-import type { Role } from "@/lib/types";
+import type {
+  CreatedEndpoint,
+  WebhookEndpoint as Endpoint,
+  EndpointList,
+  EventTypesView,
+  Role,
+  RotatedSecret,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookReplayResult,
+} from "@/lib/types";
 import { useApi } from "@/lib/use-api";
-
-/** The API's WebhookEndpoint view (api/src/webhooks/schemas.ts): never the secret. */
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string;
-  events: string[];
-  enabled: boolean;
-  disabled_reason: "manual" | "failing" | null;
-  disabled_at: string | null;
-  consecutive_failures: number;
-  previous_secret_until: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface Attempt {
-  attempt: number;
-  started_at: string;
-  duration_ms: number;
-  outcome: "succeeded" | "failed" | "timeout";
-  status_code: number | null;
-  response_excerpt: string | null;
-  error: string | null;
-}
-
-interface Delivery {
-  id: string;
-  event_type: string;
-  status: "pending" | "succeeded" | "failed" | "skipped";
-  next_attempt_at: string | null;
-  last_error: string | null;
-  created_at: string;
-  attempts: Attempt[];
-}
 
 /** A secret the API has just answered: the page shows it this once and never asks for it again. */
 type Revealed = { endpointUrl: string; secret: string; kind: "created" | "rotated"; previousUntil: string | null };
 
-type Confirm = { kind: "disable" | "enable" | "delete"; endpoint: Endpoint };
+type Change = "disable" | "enable" | "delete";
+
+const changeNote: Record<Change, string> = {
+  delete: "The endpoint goes with its deliveries and their attempts.",
+  disable: "Events are skipped for it until it is enabled again.",
+  enable: "Its failure count starts again at zero. Deliveries skipped while disabled wait for a replay.",
+};
+const changeDone: Record<Change, string> = {
+  delete: "Endpoint deleted",
+  enable: "Endpoint enabled",
+  disable: "Endpoint disabled",
+};
 
 const base = "/webhooks";
 const pathOf = (endpoint: Endpoint, tail = "") => `${base}/${encodeURIComponent(endpoint.id)}${tail}`;
 
 export function WebhooksPage({ role }: { role: Role }) {
   const mayChange = canChange(role);
-  const endpoints = useApi(() => adminApi<{ endpoints: Endpoint[] }>(base), []);
+  const endpoints = useApi(() => adminApi<EndpointList>(base), []);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [working, setWorking] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
-  // the confirm dialog opens from code, so it is told where focus goes back to
-  const opener = useRef<HTMLElement | null>(null);
-  const ask = (c: Confirm) => {
-    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setConfirm(c);
-  };
 
   async function act(run: () => Promise<string>) {
     setWorking(true);
@@ -98,10 +71,7 @@ export function WebhooksPage({ role }: { role: Role }) {
 
   const rotate = (endpoint: Endpoint) =>
     act(async () => {
-      const rotated = await adminApi<{ secret: string; previous_secret_until: string | null }>(
-        pathOf(endpoint, "/rotate-secret"),
-        { method: "POST" },
-      );
+      const rotated = await adminApi<RotatedSecret>(pathOf(endpoint, "/rotate-secret"), { method: "POST" });
       setRevealed({
         endpointUrl: endpoint.url,
         secret: rotated.secret,
@@ -111,15 +81,13 @@ export function WebhooksPage({ role }: { role: Role }) {
       return "Secret rotated";
     });
 
-  const confirmed = (c: Confirm) =>
-    act(async () => {
-      if (c.kind === "delete") await adminApi(pathOf(c.endpoint), { method: "DELETE" });
-      else if (c.kind === "enable") await adminApi(pathOf(c.endpoint, "/enable"), { method: "POST" });
-      else await adminApi(pathOf(c.endpoint), { method: "PATCH", body: { enabled: false } });
-      setConfirm(null);
-      if (c.kind === "delete" && revealed?.endpointUrl === c.endpoint.url) setRevealed(null);
-      return { delete: "Endpoint deleted", enable: "Endpoint enabled", disable: "Endpoint disabled" }[c.kind];
-    });
+  async function change(kind: Change, endpoint: Endpoint) {
+    if (kind === "delete") await adminApi(pathOf(endpoint), { method: "DELETE" });
+    else if (kind === "enable") await adminApi(pathOf(endpoint, "/enable"), { method: "POST" });
+    else await adminApi(pathOf(endpoint), { method: "PATCH", body: { enabled: false } });
+    if (kind === "delete" && revealed?.endpointUrl === endpoint.url) setRevealed(null);
+    return changeDone[kind];
+  }
 
   return (
     <div className="flex flex-col gap-5">
@@ -160,7 +128,8 @@ export function WebhooksPage({ role }: { role: Role }) {
                     mayChange={mayChange}
                     working={working}
                     onRotate={rotate}
-                    onAsk={ask}
+                    onChange={change}
+                    onChanged={endpoints.reload}
                   />
                 </li>
               ))}
@@ -168,40 +137,6 @@ export function WebhooksPage({ role }: { role: Role }) {
           )
         }
       </WhenLoaded>
-      <Dialog open={confirm !== null} onOpenChange={(o) => !o && !working && setConfirm(null)}>
-        <DialogContent
-          onCloseAutoFocus={(event) => {
-            if (opener.current?.isConnected) {
-              event.preventDefault();
-              opener.current.focus();
-            }
-          }}
-        >
-          <DialogHeader>
-            <DialogTitle className="break-all">
-              {confirm && `${capitalised(confirm.kind)} ${confirm.endpoint.url}?`}
-            </DialogTitle>
-            <DialogDescription>
-              {confirm?.kind === "delete" && "The endpoint goes with its deliveries and their attempts."}
-              {confirm?.kind === "disable" && "Events are skipped for it until it is enabled again."}
-              {confirm?.kind === "enable" &&
-                "Its failure count starts again at zero. Deliveries skipped while disabled wait for a replay."}
-            </DialogDescription>
-          </DialogHeader>
-          <DialogFooter>
-            <Button variant="outline" onClick={() => setConfirm(null)} disabled={working}>
-              Cancel
-            </Button>
-            <Button
-              variant={confirm?.kind === "enable" ? "default" : "destructive"}
-              disabled={working}
-              onClick={() => confirm && confirmed(confirm)}
-            >
-              Confirm {confirm?.kind}
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
     </div>
   );
 }
@@ -211,22 +146,19 @@ const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(
 /** Topics typed as a list: commas or spaces between them. */
 const topicsOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
-function AddEndpointForm({ onCreated }: { onCreated: (created: { endpoint: Endpoint; secret: string }) => void }) {
+function AddEndpointForm({ onCreated }: { onCreated: (created: CreatedEndpoint) => void }) {
   const [url, setUrl] = useState("");
   const [topics, setTopics] = useState("");
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const types = useApi(
-    () => adminApi<{ event_types: string[]; custom: string; all: string }>(`${base}/event-types`),
-    [],
-  );
+  const types = useApi(() => adminApi<EventTypesView>(`${base}/event-types`), []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setWorking(true);
     setError(null);
     try {
-      const created = await adminApi<{ endpoint: Endpoint; secret: string }>(base, {
+      const created = await adminApi<CreatedEndpoint>(base, {
         method: "POST",
         body: { url: url.trim(), events: topicsOf(topics) },
       });
@@ -321,14 +253,25 @@ function EndpointCard({
   mayChange,
   working,
   onRotate,
-  onAsk,
+  onChange,
+  onChanged,
 }: {
   endpoint: Endpoint;
   mayChange: boolean;
   working: boolean;
   onRotate: (endpoint: Endpoint) => void;
-  onAsk: (confirm: Confirm) => void;
+  onChange: (kind: Change, endpoint: Endpoint) => Promise<string>;
+  onChanged: () => void;
 }) {
+  const toggle: Change = endpoint.enabled ? "disable" : "enable";
+  const confirmOf = (kind: Change) => ({
+    title: <span className="break-all">{`${capitalised(kind)} ${endpoint.url}?`}</span>,
+    description: changeNote[kind],
+    confirmLabel: `Confirm ${kind}`,
+    confirmVariant: kind === "enable" ? ("default" as const) : ("destructive" as const),
+    run: () => onChange(kind, endpoint),
+    onDone: onChanged,
+  });
   const [open, setOpen] = useState(false);
   return (
     <Card className="gap-2 py-4">
@@ -367,31 +310,53 @@ function EndpointCard({
               <Button size="sm" variant="outline" disabled={working} onClick={() => onRotate(endpoint)}>
                 <KeyRoundIcon /> Rotate secret
               </Button>
-              <Button
-                size="sm"
-                variant="outline"
-                disabled={working}
-                onClick={() => onAsk({ kind: endpoint.enabled ? "disable" : "enable", endpoint })}
-              >
-                <PowerIcon /> {endpoint.enabled ? "Disable" : "Enable"}
-              </Button>
-              <Button size="sm" variant="ghost" disabled={working} onClick={() => onAsk({ kind: "delete", endpoint })}>
-                <Trash2Icon /> Delete
-              </Button>
+              <ConfirmAction
+                label={
+                  <>
+                    <PowerIcon /> {capitalised(toggle)}
+                  </>
+                }
+                trigger={{ size: "sm", variant: "outline", disabled: working }}
+                {...confirmOf(toggle)}
+              />
+              <ConfirmAction
+                label={
+                  <>
+                    <Trash2Icon /> Delete
+                  </>
+                }
+                trigger={{ size: "sm", variant: "ghost", disabled: working }}
+                {...confirmOf("delete")}
+              />
             </>
           )}
         </div>
-        {open && <Deliveries endpoint={endpoint} />}
+        {open && <Deliveries endpoint={endpoint} mayReplay={mayChange} />}
       </CardContent>
     </Card>
   );
 }
 
-function Deliveries({ endpoint }: { endpoint: Endpoint }) {
+/** The replay route's answer as a toast: how many went back on the queue, and whether a next call has more. */
+const replayedText = (r: WebhookReplayResult) =>
+  `Replayed ${r.replayed} deliver${r.replayed === 1 ? "y" : "ies"}${r.remaining ? `; ${r.remaining} more to replay` : ""}`;
+
+// the deliveries the replay route sends again (POST /webhooks/{id}/replay: failed, or skipped while disabled)
+const replayable = (d: WebhookDelivery) => d.status === "failed" || d.status === "skipped";
+
+function Deliveries({ endpoint, mayReplay }: { endpoint: Endpoint; mayReplay: boolean }) {
   const deliveries = useApi(
-    () => adminApi<{ deliveries: Delivery[] }>(pathOf(endpoint, "/deliveries"), { query: { limit: "20" } }),
+    () => adminApi<WebhookDeliveryList>(pathOf(endpoint, "/deliveries"), { query: { limit: "20" } }),
     [endpoint.id, endpoint.updated_at],
   );
+  // the route replays by time (`since`), not by id: from this delivery on, every failed or skipped one goes again
+  const replayFrom = async (d: WebhookDelivery) =>
+    replayedText(
+      await adminApi<WebhookReplayResult>(pathOf(endpoint, "/replay"), {
+        method: "POST",
+        body: { since: d.created_at },
+      }),
+    );
   return (
     <section aria-label={`Deliveries to ${endpoint.url}`} className="flex flex-col gap-2 border-t pt-2">
       <div className="flex items-center gap-2">
@@ -416,6 +381,27 @@ function Deliveries({ endpoint }: { endpoint: Endpoint }) {
                       <span className="text-muted-foreground text-xs">
                         next attempt {new Date(d.next_attempt_at).toLocaleString()}
                       </span>
+                    )}
+                    {mayReplay && replayable(d) && (
+                      <ConfirmAction
+                        label={
+                          <>
+                            <RotateCwIcon /> Replay
+                          </>
+                        }
+                        trigger={{
+                          size: "sm",
+                          variant: "outline",
+                          className: "ml-auto",
+                          "aria-label": `Replay ${d.event_type} of ${new Date(d.created_at).toLocaleString()}`,
+                        }}
+                        title={`Replay the ${d.status} delivery of ${d.event_type}?`}
+                        description={`It is sent to ${endpoint.url} again on a fresh retry schedule, with every failed or skipped delivery to this endpoint since it (the API replays by time, at most 1000 a call). Earlier attempts stay in its history.`}
+                        confirmLabel="Confirm replay"
+                        confirmVariant="default"
+                        run={() => replayFrom(d)}
+                        onDone={deliveries.reload}
+                      />
                     )}
                   </div>
                   {d.attempts.length === 0 ? (

@@ -6,15 +6,12 @@
 import { ErrorAlert, LoadingRows } from "@/components/page-state";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ApiError, adminApi } from "@/lib/api";
-import type { Role } from "@/lib/types";
+import type { Role, TreeView } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 import { WidgetBody } from "./widget-body.tsx";
 
 export function SettingsComponent({ slug, name, role }: { slug: string; name: string; role: Role }) {
-  const loaded = useApi(
-    () => adminApi<{ tree: unknown }>(`/plugins/${encodeURIComponent(slug)}/settings-component`),
-    [slug],
-  );
+  const loaded = useApi(() => adminApi<TreeView>(`/plugins/${encodeURIComponent(slug)}/settings-component`), [slug]);
   return (
     <Card data-testid="settings-component">
       <CardHeader>

@@ -11,7 +11,7 @@ import { toast } from "sonner";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { ApiError, adminApi, messageOf } from "@/lib/api";
 import { canChange } from "@/lib/session";
-import type { Role } from "@/lib/types";
+import type { Role, TreeView } from "@/lib/types";
 import { parseUiTree, type UiNode, UiTreeError } from "../../../../sdk/src/ui/tree.ts";
 import { UiTreeView, type UiValues } from "./ui-tree-view.tsx";
 
@@ -86,7 +86,7 @@ export function WidgetBody({
     ? async (action: string, values?: UiValues) => {
         setActionError(null);
         try {
-          const { tree } = await adminApi<{ tree: unknown }>(actionPath(slug, widgetId, action), {
+          const { tree } = await adminApi<TreeView>(actionPath(slug, widgetId, action), {
             method: "POST",
             body: values ? { values } : {},
           });

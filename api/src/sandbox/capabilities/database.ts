@@ -8,8 +8,11 @@
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 import type { Migration } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../../env.ts";
+import { ledgerDb } from "../../ledger/index.ts";
 import { CapabilityError } from "../errors.ts";
-import { type CapabilityProps, namespaceOf } from "./props.ts";
+import { quotaRule } from "../quotas.ts";
+import { CallMeter, type Charge, type LogLease } from "./call-meter.ts";
+import { type CallCapabilityProps, type CapabilityProps, type MeteredCall, namespaceOf } from "./props.ts";
 
 type Row = Record<string, SqlStorageValue>;
 const MAX_SQL_LENGTH = 100_000;
@@ -34,10 +37,27 @@ function checkStatement(sql: unknown, params: unknown): { sql: string; params: S
 
 const MAX_BATCH = 100;
 
+/**
+ * The plugin's own object for one tenant: its SQLite database, and its call meter (call-meter.ts), which
+ * needs exactly this object's guarantees: one per (tenant, plugin) in the world, one call at a time.
+ */
 export class PluginDatabase extends DurableObject<ApiEnv> {
-  query(sql: unknown, params: unknown): Row[] {
+  #meter: CallMeter | undefined;
+
+  get #calls(): CallMeter {
+    this.#meter ??= new CallMeter((tenantId) => ledgerDb(this.env, tenantId), this.env.LOG_LEVEL);
+    return this.#meter;
+  }
+
+  /**
+   * Runs one statement; with `maxBytes` (the db_bytes quota), a statement that grows the database past
+   * it is rolled back and refused. Deleting never grows it (SQLite reuses the freed pages), so a plugin
+   * over a lowered quota can still delete its way under it.
+   */
+  query(sql: unknown, params: unknown, maxBytes?: number): Row[] {
     const s = checkStatement(sql, params);
-    return this.ctx.storage.sql.exec<Row>(s.sql, ...s.params).toArray();
+    if (maxBytes === undefined) return this.ctx.storage.sql.exec<Row>(s.sql, ...s.params).toArray();
+    return this.#withinBytes(maxBytes, () => this.ctx.storage.sql.exec<Row>(s.sql, ...s.params).toArray());
   }
 
   /**
@@ -45,16 +65,61 @@ export class PluginDatabase extends DurableObject<ApiEnv> {
    * cannot cross the RPC boundary: while a Durable Object transaction is open its
    * input gate holds every incoming call, including the plugin's next statement.
    */
-  batch(statements: unknown): Row[][] {
+  batch(statements: unknown, maxBytes?: number): Row[][] {
     if (!Array.isArray(statements) || statements.length > MAX_BATCH) {
       throw new CapabilityError("INVALID_ARGUMENT", `a transaction is an array of at most ${MAX_BATCH} statements`);
     }
     const checked = statements.map((s: { sql?: unknown; params?: unknown } | null) =>
       checkStatement(s?.sql, s?.params),
     );
-    return this.ctx.storage.transactionSync(() =>
-      checked.map((s) => this.ctx.storage.sql.exec<Row>(s.sql, ...s.params).toArray()),
-    );
+    const run = () => checked.map((s) => this.ctx.storage.sql.exec<Row>(s.sql, ...s.params).toArray());
+    return maxBytes === undefined ? this.ctx.storage.transactionSync(run) : this.#withinBytes(maxBytes, run);
+  }
+
+  #withinBytes<T>(maxBytes: number, run: () => T): T {
+    const storage = this.ctx.storage;
+    return storage.transactionSync(() => {
+      const before = storage.sql.databaseSize;
+      const result = run();
+      const after = storage.sql.databaseSize;
+      // thrown inside the transaction: it rolls back, so the refused write leaves nothing behind
+      if (after > before && after > maxBytes) {
+        throw new CapabilityError(
+          "QUOTA_EXCEEDED",
+          `${quotaRule("db_bytes", maxBytes)}; this write would take it to ${after} bytes`,
+        );
+      }
+      return result;
+    });
+  }
+
+  chargeEvent(owner: CapabilityProps, call: MeteredCall): Charge {
+    return this.#calls.chargeEvent(owner, call);
+  }
+
+  leaseLog(
+    owner: CapabilityProps,
+    call: MeteredCall,
+    want: LogLease,
+    unused: LogLease,
+  ): ReturnType<CallMeter["leaseLog"]> {
+    return this.#calls.leaseLog(owner, call, want, unused);
+  }
+
+  dropLogs(owner: CapabilityProps, call: MeteredCall, dropped: Parameters<CallMeter["dropLogs"]>[2]): void {
+    this.#calls.dropLogs(owner, call, dropped);
+  }
+
+  openCall(owner: CapabilityProps, call: MeteredCall): void {
+    this.#calls.openCall(owner, call);
+  }
+
+  closeCall(callId: string): void {
+    this.#calls.closeCall(callId);
+  }
+
+  chargeRequest(owner: CapabilityProps): Charge {
+    return this.#calls.chargeRequest(owner);
   }
 
   /** Applies the manifest's migrations not applied yet, each in its own transaction, in order. */
@@ -93,12 +158,14 @@ export function pluginDatabase(
 }
 
 /** What the plugin's `context.db` talks to: the props, not the plugin, pick the database. */
-export class DbCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
+export class DbCapability extends WorkerEntrypoint<ApiEnv, CallCapabilityProps> {
   async query(sql: unknown, params: unknown): Promise<Row[]> {
-    return (await pluginDatabase(this.env, this.ctx.props).query(sql, params)) as Row[];
+    const { quotas } = this.ctx.props.call;
+    return (await pluginDatabase(this.env, this.ctx.props).query(sql, params, quotas.db_bytes)) as Row[];
   }
 
   async batch(statements: unknown): Promise<Row[][]> {
-    return (await pluginDatabase(this.env, this.ctx.props).batch(statements)) as Row[][];
+    const { quotas } = this.ctx.props.call;
+    return (await pluginDatabase(this.env, this.ctx.props).batch(statements, quotas.db_bytes)) as Row[][];
   }
 }

@@ -3,6 +3,10 @@
  * makes arrives here. Requests to hosts the manifest lists (and the tenant
  * granted) pass; any other is refused with a 403 naming the host, and recorded. Its `connect()` does the
  * same for TCP: granted destinations are carried (TLS by the gate where the grant says so), others refused.
+ *
+ * Each granted request or connection is charged to the plugin's call meter (requests_per_call), the
+ * local stand-in for the Worker Loader's `subRequests`, which only production enforces: past the
+ * quota a request is answered 429 QUOTA_EXCEEDED and a connection refused with a 421 line, both recorded.
  */
 
 import { WorkerEntrypoint } from "cloudflare:workers";
@@ -11,6 +15,8 @@ import type { ApiEnv } from "../../env.ts";
 import { ledgerDb } from "../../ledger/index.ts";
 import { hostProblem, urlPolicyOf } from "../../net/index.ts";
 import { recordCall } from "../accounting.ts";
+import type { Charge } from "./call-meter.ts";
+import { pluginDatabase } from "./database.ts";
 import type { EgressProps } from "./props.ts";
 import { recordSecurityEvent } from "./security-events.ts";
 import { destinationOf, establish, pipeBoth, refuse, SocketError } from "./sockets.ts";
@@ -19,7 +25,15 @@ export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const { tenantId, slug, hosts } = this.ctx.props;
-    if (hostAllowed(url, hosts)) return await fetch(request);
+    if (hostAllowed(url, hosts)) {
+      const charge = await this.#charge();
+      if (charge.ok) return await fetch(request);
+      const message = `${charge.code}: ${slug} may not reach ${url.host}: ${charge.message}.`;
+      return Response.json(
+        { error: { code: charge.code, message } },
+        { status: 429, headers: { "x-platform-egress": "quota" } },
+      );
+    }
     const detail = `${request.method} ${url.protocol}//${url.host}${url.pathname}`;
     this.ctx.waitUntil(
       recordSecurityEvent(ledgerDb(this.env, tenantId), { tenantId, slug, kind: "egress_denied", detail }),
@@ -74,6 +88,13 @@ export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
       account(`connect ${asked}`, refusal);
       return;
     }
+    const charge = await this.#charge();
+    if (!charge.ok) {
+      const refusal = new SocketError(charge.code, `${slug} may not connect to ${asked}: ${charge.message}.`);
+      await refuse(socket, refusal.message);
+      account(`connect ${asked}`, refusal);
+      return;
+    }
     const upstream = await establish(destination.hostname, grant);
     // accounted once the connection is up (or failed to come up): the runtime may end this handler
     // as soon as the plugin's invocation ends, before the conversation's close is seen here
@@ -83,5 +104,10 @@ export class EgressGate extends WorkerEntrypoint<ApiEnv, EgressProps> {
     );
     if (upstream instanceof SocketError) return await refuse(socket, upstream.message);
     await pipeBoth(socket, upstream);
+  }
+
+  async #charge(): Promise<Charge> {
+    const owner = { tenantId: this.ctx.props.tenantId, slug: this.ctx.props.slug };
+    return await pluginDatabase(this.env, owner).chargeRequest(owner);
   }
 }

@@ -1,4 +1,8 @@
-/** The events capability: a plugin's events go to its tenant's event stream, through the outbox. */
+/**
+ * The events capability: a plugin's events go to its tenant's event stream, through the outbox. Each
+ * event is charged to its call's meter first (events_per_call): past the quota the emit is refused
+ * with QUOTA_EXCEEDED, which fails the call unless the plugin catches it.
+ */
 
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { eventDataSchema } from "@digital-commerce/plugin-sdk";
@@ -7,7 +11,8 @@ import { ledgerDb } from "../../ledger/index.ts";
 import { serviceLogger } from "../../logging/index.ts";
 import { flushOutbox, type OutboxTopic, outboxEvent } from "../../outbox/index.ts";
 import { CapabilityError } from "../errors.ts";
-import type { CapabilityProps } from "./props.ts";
+import { pluginDatabase } from "./database.ts";
+import type { CallCapabilityProps } from "./props.ts";
 
 const MAX_EVENT_BYTES = 64 * 1024;
 
@@ -20,7 +25,7 @@ function checkEvent(event: unknown, data: unknown): asserts event is string {
   }
 }
 
-export class EventsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
+export class EventsCapability extends WorkerEntrypoint<ApiEnv, CallCapabilityProps> {
   async emit(event: unknown, data: unknown): Promise<void> {
     checkEvent(event, data);
     await this.#write(`event:${event}`, { event, data: data ?? null });
@@ -39,7 +44,9 @@ export class EventsCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> 
   }
 
   async #write(topic: OutboxTopic, payload: unknown): Promise<void> {
-    const { tenantId, slug } = this.ctx.props;
+    const { tenantId, slug, call } = this.ctx.props;
+    const charge = await pluginDatabase(this.env, this.ctx.props).chargeEvent({ tenantId, slug }, call);
+    if (!charge.ok) throw new CapabilityError(charge.code, charge.message);
     const db = ledgerDb(this.env, tenantId);
     const e = outboxEvent(db, tenantId, topic, slug, payload);
     await e.statement.run();

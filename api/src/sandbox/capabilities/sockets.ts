@@ -20,7 +20,13 @@ export const SOCKET_MAX_MS = 60_000;
 /** How long the gate waits for each line of the STARTTLS dialogue before giving up on the server. */
 export const DIALOGUE_TIMEOUT_MS = 10_000;
 
-export type SocketErrorCode = "SOCKET_DENIED" | "SOCKET_UNREACHABLE" | "STARTTLS_FAILED";
+export type SocketErrorCode =
+  | "SOCKET_DENIED"
+  | "SOCKET_UNREACHABLE"
+  | "STARTTLS_FAILED"
+  /** The call's requests_per_call quota is spent, or the connection was opened outside any call (call-meter.ts). */
+  | "QUOTA_EXCEEDED"
+  | "CALL_ENDED";
 
 export class SocketError extends Error {
   constructor(

@@ -1,17 +1,21 @@
-/** The storage capability: R2, every key under the tenant's and plugin's prefix, chosen by the platform. */
+/**
+ * The storage capability: R2, every key under the tenant's and plugin's prefix, chosen by the platform.
+ * Uploads are held to the storage_bytes quota (stored-bytes.ts).
+ */
 
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ApiEnv } from "../../env.ts";
 import { ledgerDb } from "../../ledger/index.ts";
 import { CapabilityError } from "../errors.ts";
 import { checkKeyRecorded } from "./keys.ts";
-import { type CapabilityProps, namespaceOf } from "./props.ts";
+import { type CallCapabilityProps, type CapabilityProps, namespaceOf } from "./props.ts";
+import { checkStoredBytes, forgetStoredKey, recordStoredBytes } from "./stored-bytes.ts";
 
 const MAX_OBJECT_BYTES = 25 * 1024 * 1024;
 
 export const storagePrefix = (props: CapabilityProps) => `plugin-storage/${namespaceOf(props)}/`;
 
-export class StorageCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps> {
+export class StorageCapability extends WorkerEntrypoint<ApiEnv, CallCapabilityProps> {
   private name(key: unknown): string {
     const scope = {
       db: ledgerDb(this.env, this.ctx.props.tenantId),
@@ -27,7 +31,17 @@ export class StorageCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps>
     if (data.byteLength > MAX_OBJECT_BYTES)
       throw new CapabilityError("TOO_LARGE", `an object must be at most ${MAX_OBJECT_BYTES} bytes`);
     const custom = metadata === undefined ? undefined : checkMetadata(metadata);
-    await this.env.PLUGIN_STORAGE.put(storagePrefix(this.ctx.props) + name, data, { customMetadata: custom });
+    const { props } = this.ctx;
+    await checkStoredBytes(
+      ledgerDb(this.env, props.tenantId),
+      props,
+      "storage",
+      name,
+      data.byteLength,
+      props.call.quotas.storage_bytes,
+    );
+    await this.env.PLUGIN_STORAGE.put(storagePrefix(props) + name, data, { customMetadata: custom });
+    await recordStoredBytes(ledgerDb(this.env, props.tenantId), props, "storage", name, data.byteLength);
     return name;
   }
 
@@ -39,7 +53,9 @@ export class StorageCapability extends WorkerEntrypoint<ApiEnv, CapabilityProps>
   }
 
   async delete(key: unknown): Promise<void> {
-    await this.env.PLUGIN_STORAGE.delete(storagePrefix(this.ctx.props) + this.name(key));
+    const name = this.name(key);
+    await this.env.PLUGIN_STORAGE.delete(storagePrefix(this.ctx.props) + name);
+    await forgetStoredKey(ledgerDb(this.env, this.ctx.props.tenantId), this.ctx.props, "storage", name);
   }
 }
 
