@@ -1,5 +1,6 @@
 /** The API Worker's entry: wires bindings to the HTTP application and the outbox re-drive, and exports the plugin capability entrypoints. */
 import { createApp } from "./app.ts";
+import { withQueryCounts } from "./dev/query-counter.ts";
 import type { ApiEnv } from "./env.ts";
 import { serviceLogger } from "./logging/index.ts";
 import { redriveOutbox } from "./outbox/index.ts";
@@ -23,7 +24,8 @@ export {
 
 const app = createApp();
 
-export default {
+// dev-only: counts D1 and ledger round trips for `npm run bench` when BENCH_COUNT_QUERIES is "true"; otherwise a no-op
+export default withQueryCounts("commerce-api", {
   fetch: app.fetch,
   /** Cron (wrangler.toml [triggers]): sends outbox events whose send failed or never happened. */
   async scheduled(_controller, env, _ctx) {
@@ -32,4 +34,4 @@ export default {
       olderThanSeconds: Number.isFinite(olderThanSeconds) ? olderThanSeconds : 60,
     });
   },
-} satisfies ExportedHandler<ApiEnv>;
+} satisfies ExportedHandler<ApiEnv>);
