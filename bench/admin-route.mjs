@@ -39,4 +39,5 @@ export async function adminRoute({ baseUrl, token }) {
   const [b, a, u] = rows;
   console.log(`throughput ratio admin/bare: ${(a.rps / b.rps).toFixed(2)} (bar: >= 0.80)`);
   console.log(`throughput ratio admin with no-cache/bare: ${(u.rps / b.rps).toFixed(2)} (every request reads D1)`);
+  return { bare: b, admin: a, uncached: u };
 }

@@ -37,7 +37,7 @@ export function hookBenchTenants({ stores = 10 } = {}) {
 
 export const seededTenants = (t) => [t.bare, t.chain, t.flood, ...t.stores];
 
-function client(baseUrl, token) {
+export function client(baseUrl, token) {
   return async (method, path, body) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
@@ -61,7 +61,7 @@ async function activate(call, slugs) {
   }
 }
 
-async function createProduct(call, metadata) {
+export async function createProduct(call, metadata) {
   const body = { title: "Mug", price: 1200, currency: "USD", ...(metadata ? { metadata } : {}) };
   const res = await call("POST", "/api/commerce/products", body);
   if (res.status !== 201) throw new Error(`POST /api/commerce/products: ${res.status} ${JSON.stringify(res.body)}`);
@@ -136,6 +136,7 @@ export async function beforeHookChain({ baseUrl, tenants, warmup = 50, requests 
   console.log(
     `the chain as the API Worker times it (traces of ${sample.length} requests): median ${ms(median(chains))}, one sandboxed step median ${ms(median(steps))}`,
   );
+  return { noPluginsP50: n.p50, chainP50: f.p50, perHookP50: (f.p50 - n.p50) / CHAIN.length };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -157,14 +158,50 @@ async function received(baseUrl, stores, run, rows = false) {
   );
 }
 
-/** Polls until every recorder of every store received `expected(store)` products of `run`, or `deadline` (epoch ms). */
+/**
+ * Polls until every recorder of every store received `expected(store)` products of `run`, or `deadline`
+ * (epoch ms). Only stores still short are asked again, and less often the more there are: with 100
+ * tenants a poll is 200 plugin calls, load on the very Workers being measured.
+ */
 async function untilReceived(baseUrl, stores, run, expected, deadline) {
+  const last = new Map();
+  let waiting = stores;
   for (;;) {
-    const counts = await received(baseUrl, stores, run);
-    if (counts.every((c) => c.products >= expected(c.store)) || Date.now() > deadline) return counts;
-    await sleep(500);
+    for (const c of await received(baseUrl, waiting, run)) last.set(`${c.store}/${c.slug}`, c);
+    waiting = waiting.filter((s) =>
+      RECORDERS.some((slug) => last.get(`${s.slug}/${slug}`).products < expected(s.slug)),
+    );
+    if (waiting.length === 0 || Date.now() > deadline) return [...last.values()];
+    await sleep(Math.min(2_000, 250 + 20 * waiting.length));
   }
 }
+
+/**
+ * The D1 and ledger round trips both Workers made so far, per Worker (api/src/dev/query-counter.ts,
+ * on in the bench's own `wrangler dev` through BENCH_COUNT_QUERIES); null when counting is off.
+ */
+export async function queryCounts(baseUrl) {
+  const res = await fetch(`${baseUrl}/api/__dev/query-counts`);
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`GET /api/__dev/query-counts: ${res.status} ${await res.text()}`);
+  return (await res.json()).workers;
+}
+
+const ZERO = { d1_queries: 0, d1_statements: 0, ledger_calls: 0 };
+
+/** `to` less `from` for one Worker's counts. */
+function countsBetween(from, to, worker) {
+  const a = from?.[worker] ?? ZERO;
+  const b = to?.[worker] ?? ZERO;
+  return {
+    d1_queries: b.d1_queries - a.d1_queries,
+    d1_statements: b.d1_statements - a.d1_statements,
+    ledger_calls: b.ledger_calls - a.ledger_calls,
+  };
+}
+
+// consumers/wrangler.toml: the analytics queue waits up to 5 s for a batch; counts are written 250 ms after an invocation
+const CONSUMERS_SETTLE_MS = 6_000;
 
 // api/src/hooks/subscribers.ts: each Worker isolate caches a tenant's active plugins this long
 const SUBSCRIBERS_TTL_MS = 2_000;
@@ -174,8 +211,10 @@ export async function withRecorders({ baseUrl, stores }) {
   for (const store of stores) await activate(client(baseUrl, store.token), RECORDERS);
   // The consumer caches a store's active plugins (looked up while fanning out its plugin_installed
   // event) and an activation in the API Worker does not reach that cache: until the entry expires,
-  // a product's after_product_create is fanned out to no plugin at all. Not what this measures.
-  await sleep(SUBSCRIBERS_TTL_MS + 500);
+  // a product's after_product_create is fanned out to no plugin at all. Not what this measures. The
+  // entry is made when the consumer reaches the store's lifecycle events, later the more stores there
+  // are queued before it (100 stores: about 400 events).
+  await sleep(SUBSCRIBERS_TTL_MS + 500 + 50 * stores.length);
 }
 
 /**
@@ -205,6 +244,7 @@ export async function afterHooksEndToEnd({
   }
 
   const run = `run-${randomUUID()}`;
+  const countsBefore = await queryCounts(baseUrl);
   const perStore = new Map(stores.map((s) => [s.slug, 0]));
   const accepted = new Map(); // product id -> epoch ms of its 201
   let next = 0;
@@ -219,7 +259,13 @@ export async function afterHooksEndToEnd({
   };
   await Promise.all(Array.from({ length: concurrency }, sender));
   const lastAccepted = Math.max(...accepted.values());
+  // the API Worker's share, before the polling below adds plugin calls of its own (and after the
+  // outbox sends its requests finished in waitUntil)
+  await sleep(300);
+  const countsAccepted = countsBefore && (await queryCounts(baseUrl));
   await untilReceived(baseUrl, stores, run, (store) => perStore.get(store), lastAccepted + timeoutMs);
+  if (countsBefore) await sleep(CONSUMERS_SETTLE_MS);
+  const countsDone = countsBefore && (await queryCounts(baseUrl));
 
   const results = await received(baseUrl, stores, run, true);
   const handledAt = new Map(); // product id -> times its recorders ran
@@ -262,6 +308,36 @@ export async function afterHooksEndToEnd({
   console.log(
     `  lost: ${events - handled} of ${events} (within ${timeoutMs / 1000} s of the last 201; ${deliveries} of ${events * RECORDERS.length} deliveries received, ${calls - deliveries} repeated handler calls, ${deadLetters} dead letters)`,
   );
+  const result = {
+    tenants: stores.length,
+    events,
+    acceptedPerSecond: accepted.size / seconds(firstSent, lastAccepted),
+    eventsPerSecond: handled > 0 ? throughput : 0,
+    deliveriesPerSecond: handled > 0 ? throughput * RECORDERS.length : 0,
+    lost: events - handled,
+    counts: null,
+  };
+  if (countsBefore) {
+    const api = countsBetween(countsBefore, countsAccepted, "commerce-api");
+    const consumers = countsBetween(countsBefore, countsDone, "commerce-consumers");
+    const perEvent = (x) => (x / events).toFixed(2);
+    const perDelivery = (x) => (x / (events * RECORDERS.length)).toFixed(2);
+    const d1 = api.d1_queries + consumers.d1_queries;
+    const ledger = api.ledger_calls + consumers.ledger_calls;
+    console.log(
+      `  D1 queries per delivered event: ${perEvent(d1)} round trips (${perEvent(api.d1_statements + consumers.d1_statements)} statements): API Worker ${perEvent(api.d1_queries)} (the product creation and its outbox), consumer Worker ${perEvent(consumers.d1_queries)} (fan-out, deliveries, analytics; every queue) (goal: 0 on the hot path)`,
+    );
+    console.log(
+      `  ledger calls per delivery: ${perDelivery(ledger)} (API Worker ${perDelivery(api.ledger_calls)}, consumer Worker ${perDelivery(consumers.ledger_calls)})`,
+    );
+    result.counts = {
+      d1PerEvent: d1 / events,
+      ledgerPerDelivery: ledger / (events * RECORDERS.length),
+      api,
+      consumers,
+    };
+  }
+  return result;
 }
 
 /**

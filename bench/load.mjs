@@ -1,8 +1,8 @@
 // Drives routes with autocannon and reduces the results to the figures the benchmarks print.
 import autocannon from "autocannon";
 
-export async function load({ url, headers = {}, connections = 8, duration = 5 }) {
-  const result = await autocannon({ url, headers, connections, duration });
+export async function load({ url, method = "GET", headers = {}, connections = 8, duration = 5 }) {
+  const result = await autocannon({ url, method, headers, connections, duration });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors during the run`);
   }
@@ -28,7 +28,8 @@ export const percentile = (xs, p) => {
 export async function compare(cases, { rounds = 3, ...options } = {}) {
   const runs = new Map(cases.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const c of cases) runs.get(c.name).push(await load({ ...options, url: c.url, headers: c.headers }));
+    for (const c of cases)
+      runs.get(c.name).push(await load({ ...options, url: c.url, method: c.method, headers: c.headers }));
   }
   return cases.map((c) => {
     const r = runs.get(c.name);

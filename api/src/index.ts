@@ -1,5 +1,6 @@
 /** The API Worker's entry: the HTTP application, the tenant ledger's class, and the plugin capability entrypoints. */
 import { createApp } from "./app.ts";
+import { withQueryCounts } from "./dev/query-counter.ts";
 import type { ApiEnv } from "./env.ts";
 
 // the sessions capability runs the commerce API's sign-in, so it lives with the sessions it opens
@@ -21,7 +22,8 @@ export {
 
 const app = createApp();
 
-// no scheduled handler: each tenant's ledger re-drives its own unsent events from its alarm
-export default {
+// no scheduled handler: each tenant's ledger re-drives its own unsent events from its alarm.
+// dev-only: counts D1 and ledger round trips for `npm run bench` when BENCH_COUNT_QUERIES is "true"; otherwise a no-op
+export default withQueryCounts("commerce-api", {
   fetch: app.fetch,
-} satisfies ExportedHandler<ApiEnv>;
+} satisfies ExportedHandler<ApiEnv>);

@@ -1,4 +1,5 @@
 /** The consumer Worker's entry: routes each queue's batches to its consumer, and exports the plugin capability entrypoints. */
+import { withQueryCounts } from "../../api/src/dev/query-counter.ts";
 import { serviceLogger } from "../../api/src/logging/index.ts";
 import { consumeAnalyticsEvents } from "./analytics.ts";
 import { consumeDeadLetters } from "./dead-letters.ts";
@@ -20,7 +21,8 @@ export {
   StorageCapability,
 } from "../../api/src/sandbox/index.ts";
 
-export default {
+// dev-only: counts D1 and ledger round trips for `npm run bench` when BENCH_COUNT_QUERIES is "true"; otherwise a no-op
+export default withQueryCounts("commerce-consumers", {
   async queue(batch, env, ctx) {
     const log = serviceLogger("commerce-consumers", env.LOG_LEVEL).child({ queue: batch.queue });
     const deps = { env, exports: ctx.exports, waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p), log };
@@ -32,4 +34,4 @@ export default {
     log.error({ messages: batch.messages.length }, "no consumer for this queue; retrying its messages");
     batch.retryAll({ delaySeconds: 60 });
   },
-} satisfies ExportedHandler<ConsumerEnv>;
+} satisfies ExportedHandler<ConsumerEnv>);
