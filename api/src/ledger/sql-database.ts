@@ -98,11 +98,13 @@ export class SqlDatabase {
     const started = performance.now();
     const cursor = this.sql.exec(statement.query, ...statement.params);
     const results = cursor.toArray() as Record<string, unknown>[];
-    const { changes, id } = this.sql
-      .exec<{ changes: number; id: number }>("SELECT changes() AS changes, last_insert_rowid() AS id")
-      .one();
+    // a statement that wrote nothing changed nothing: no second statement for a read
+    const { changes, id } =
+      cursor.rowsWritten > 0
+        ? this.sql.exec<{ changes: number; id: number }>("SELECT changes() AS changes, last_insert_rowid() AS id").one()
+        : { changes: 0, id: 0 };
     const meta: Meta = {
-      changes: cursor.rowsWritten > 0 ? changes : 0,
+      changes,
       last_row_id: id,
       rows_read: cursor.rowsRead,
       rows_written: cursor.rowsWritten,
