@@ -1,7 +1,9 @@
 /**
  * Consumes the hook-events queue and its bulk lane: events are fanned out to one delivery
- * message per subscribing plugin; deliveries run under the fair-share plan. Every message is acked,
- * retried (with its own backoff) or dead-lettered on its own, never the whole batch.
+ * message per subscribing plugin (one ledger call per tenant for a batch's events); deliveries run
+ * under the fair-share plan, in waves claimed and recorded with one ledger call each per tenant
+ * (deliveries-wave.ts). Every message is acked, retried (with its own backoff) or dead-lettered on its
+ * own, never the whole batch.
  */
 
 import {
@@ -13,11 +15,11 @@ import {
 import { ledgerDb } from "../../api/src/ledger/index.ts";
 import type { HookEventMessage } from "../../api/src/outbox/index.ts";
 import type { SandboxDeps } from "../../api/src/sandbox/index.ts";
-import { enqueueWebhookDeliveries } from "../../api/src/webhooks/index.ts";
+import { runDeliveries } from "./deliveries-wave.ts";
 import type { ConsumerEnv } from "./env.ts";
-import { DEFAULT_SHARE, planBatch, runInOrder } from "./fair-share.ts";
-import { fanOut } from "./fan-out.ts";
-import { runDelivery } from "./run-delivery.ts";
+import { DEFAULT_SHARE, planBatch } from "./fair-share.ts";
+import { fanOutTenant } from "./fan-out.ts";
+import type { Verdict } from "./run-delivery.ts";
 
 type Deps = SandboxDeps & { env: ConsumerEnv };
 
@@ -26,19 +28,36 @@ function shareOf(env: ConsumerEnv): number {
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_SHARE;
 }
 
-async function consumeEvent(deps: Deps, message: Message<unknown>, event: HookEventMessage): Promise<void> {
+const retryEvent = (message: Message<unknown>) => message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+
+/** One tenant's events: fanned out in one ledger call, their deliveries queued, then acked together. */
+async function consumeTenantEvents(deps: Deps, tenantId: string, events: [Message<unknown>, HookEventMessage][]) {
   try {
-    const deliveries = await fanOut(deps.env, event);
-    const webhooks = await enqueueWebhookDeliveries(deps.env, event);
-    deps.log.debug({ event_id: event.id, hook: event.hook, deliveries, webhooks }, "event fanned out");
-    message.ack();
+    const messages = await fanOutTenant(
+      deps.env,
+      tenantId,
+      events.map(([, event]) => event),
+    );
+    for (let i = 0; i < messages.length; i += 100) {
+      await deps.env.HOOK_EVENTS.sendBatch(
+        messages.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })),
+      );
+    }
+    deps.log.debug({ tenant: tenantId, events: events.length, deliveries: messages.length }, "events fanned out");
+    for (const [message] of events) message.ack();
   } catch (error) {
     deps.log.error(
-      { err: error, event_id: event.id, attempts: message.attempts },
-      "fan-out failed; retrying the event",
+      { err: error, tenant: tenantId, events: events.map(([, e]) => e.id) },
+      "fan-out failed; retrying the events",
     );
-    message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+    for (const [message] of events) retryEvent(message);
   }
+}
+
+async function consumeEvents(deps: Deps, events: [Message<unknown>, HookEventMessage][]) {
+  const groups = new Map<string, [Message<unknown>, HookEventMessage][]>();
+  for (const item of events) groups.set(item[1].tenant_id, [...(groups.get(item[1].tenant_id) ?? []), item]);
+  await Promise.all([...groups].map(([tenantId, items]) => consumeTenantEvents(deps, tenantId, items)));
 }
 
 async function deadLetter(deps: Deps, message: Message<unknown>, body: DeliveryMessage, error: string) {
@@ -63,15 +82,14 @@ async function deadLetter(deps: Deps, message: Message<unknown>, body: DeliveryM
   message.ack();
 }
 
-async function consumeDelivery(deps: Deps, message: Message<unknown>, body: DeliveryMessage): Promise<void> {
+/** What the queue does with a delivery's message once its outcome is recorded. */
+async function settle(deps: Deps, message: Message<unknown>, body: DeliveryMessage, verdict: Verdict) {
   try {
-    const verdict = await runDelivery(deps, body);
     if (verdict.action === "ack") message.ack();
     else if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
     else await deadLetter(deps, message, body, verdict.error);
   } catch (error) {
-    // the platform itself failed (D1 down past the transient retries): the queue tries again
-    deps.log.error({ err: error, delivery: body.delivery_id }, "delivery could not be processed; retrying");
+    deps.log.error({ err: error, delivery: body.delivery_id }, "delivery could not be settled; retrying");
     message.retry({ delaySeconds: Math.min(300, 5 * message.attempts) });
   }
 }
@@ -115,8 +133,8 @@ export async function consumeHookEvents(batch: MessageBatch<unknown>, deps: Deps
   const share = lane === "main" ? shareOf(deps.env) : Number.POSITIVE_INFINITY;
   const plan = planBatch(deliveries, ([, body]) => body.tenant_id, share);
   await Promise.all([
-    runInOrder(events, ([message, event]) => consumeEvent(deps, message, event)),
-    runInOrder(plan.run, ([message, body]) => consumeDelivery(deps, message, body)),
+    consumeEvents(deps, events),
+    runDeliveries(deps, plan.run, (message, body, verdict) => settle(deps, message, body, verdict)),
     moveToBulk(deps, plan.overflow),
   ]);
 }

@@ -54,9 +54,9 @@ const stateRow = z.object({ status: deliveryStatus, lease_until: z.string().null
  * Claims the delivery for one attempt: only a pending delivery, or a running one whose
  * lease ran out (its consumer died), can be claimed, and only by one message at a time.
  */
-export async function claimDelivery(db: TenantDb, id: string): Promise<Claim> {
+export async function claimDelivery(db: TenantDb, id: string, leaseSeconds = LEASE_SECONDS): Promise<Claim> {
   const at = now();
-  const leaseUntil = new Date(Date.now() + LEASE_SECONDS * 1000).toISOString();
+  const leaseUntil = new Date(Date.now() + leaseSeconds * 1000).toISOString();
   const row = await db
     .prepare(
       `UPDATE deliveries SET status = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ?

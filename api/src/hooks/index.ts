@@ -17,9 +17,7 @@ export {
   activeTargetsOf,
   byRunOrder,
   forgetSubscribers,
-  registrationsOf,
   type Subscription,
   subscribersOf,
-  webhookRegistrationOf,
 } from "./subscribers.ts";
 export { type ChainTrace, chainsOfTrace, chainTraceSchema, type TraceStep, traceStepSchema } from "./trace.ts";

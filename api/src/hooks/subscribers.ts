@@ -8,10 +8,8 @@
  * one decryption per plugin. A lifecycle change through this isolate drops the
  * entry at once; another isolate may run the previous set for up to the TTL.
  */
-import type { HookName, HookRegistration, Webhook } from "@digital-commerce/plugin-sdk";
+import type { HookName, HookRegistration } from "@digital-commerce/plugin-sdk";
 import type { ApiEnv } from "../env.ts";
-import { ledgerDb } from "../ledger/index.ts";
-import { findInstallation, knownVersion, listInstallations } from "../registry/index.ts";
 import { activeTargets, type SandboxTarget } from "../sandbox/index.ts";
 
 type TargetEnv = Pick<ApiEnv, "DB" | "LEDGER" | "CONFIG_ENCRYPTION_KEY">;
@@ -71,41 +69,6 @@ export async function subscribersOf(
       target.manifest.hooks.filter((h) => h.name === hook).map((registration) => ({ target, registration })),
     )
     .sort(byRunOrder);
-}
-
-/**
- * The tenant's active plugins' registrations of `hook`, read from its ledger now, without decrypting
- * any configuration: what the consumer's fan-out needs for every event (which plugins, how many
- * attempts), and nothing more. Manifests come from the catalogue, read once per isolate.
- */
-export async function registrationsOf(
-  env: Pick<TargetEnv, "DB" | "LEDGER">,
-  tenantId: string,
-  hook: string,
-): Promise<{ slug: string; registration: HookRegistration }[]> {
-  const active = (await listInstallations(ledgerDb(env, tenantId), tenantId)).filter((i) => i.state === "active");
-  const versions = await Promise.all(active.map((i) => knownVersion(env.DB, i.slug, i.version)));
-  return versions.flatMap((v) =>
-    (v?.manifest.hooks ?? [])
-      .filter((h) => h.name === hook)
-      .map((registration) => ({ slug: v?.slug as string, registration })),
-  );
-}
-
-/**
- * The webhook at `path` of the plugin the tenant installed (active or not: a verified event is never
- * dropped for a plugin deactivated since; its delivery fails and waits in the dead letters), or null.
- */
-export async function webhookRegistrationOf(
-  env: Pick<TargetEnv, "DB" | "LEDGER">,
-  tenantId: string,
-  slug: string,
-  path: string,
-): Promise<Webhook | null> {
-  const installation = await findInstallation(ledgerDb(env, tenantId), tenantId, slug);
-  if (!installation) return null;
-  const version = await knownVersion(env.DB, installation.slug, installation.version);
-  return version?.manifest.webhooks.find((w) => w.path === path) ?? null;
 }
 
 /** Drops the tenant's cached subscribers: call after any change to its plugins. */

@@ -371,4 +371,27 @@ CREATE TABLE plugin_stored_keys (
 );
 `,
   },
+  {
+    id: "0003_generation",
+    sql: `
+-- A counter every change to the tenant's installations or webhook endpoints moves on (triggers, so no
+-- code path can forget it): a Worker keeps what it read of them for as long as the counter it read
+-- with is still the ledger's, and each batched program checks that in the same transaction as its
+-- writes (ledger/view.ts). What it protects is exactness, not only speed: an event is never fanned
+-- out against a plugin set older than the one committed before it.
+CREATE TABLE ledger_generation (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  n  INTEGER NOT NULL
+);
+INSERT INTO ledger_generation (id, n) VALUES (1, 0);
+CREATE TRIGGER installations_insert_generation AFTER INSERT ON installations BEGIN UPDATE ledger_generation SET n = n + 1; END;
+CREATE TRIGGER installations_update_generation AFTER UPDATE ON installations BEGIN UPDATE ledger_generation SET n = n + 1; END;
+CREATE TRIGGER installations_delete_generation AFTER DELETE ON installations BEGIN UPDATE ledger_generation SET n = n + 1; END;
+CREATE TRIGGER endpoints_insert_generation AFTER INSERT ON webhook_endpoints BEGIN UPDATE ledger_generation SET n = n + 1; END;
+CREATE TRIGGER endpoints_update_generation AFTER UPDATE OF events, enabled ON webhook_endpoints BEGIN UPDATE ledger_generation SET n = n + 1; END;
+CREATE TRIGGER endpoints_delete_generation AFTER DELETE ON webhook_endpoints BEGIN UPDATE ledger_generation SET n = n + 1; END;
+CREATE TRIGGER quotas_insert_generation AFTER INSERT ON tenant_quotas BEGIN UPDATE ledger_generation SET n = n + 1; END;
+CREATE TRIGGER quotas_update_generation AFTER UPDATE ON tenant_quotas BEGIN UPDATE ledger_generation SET n = n + 1; END;
+`,
+  },
 ];

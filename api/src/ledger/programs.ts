@@ -4,7 +4,13 @@
  * talks to that database (no fetch, no other object), so it runs to its end before the next request:
  * what it reads is what it writes against.
  */
+import { claimWave, recordOutcomes, writeFanOut } from "../deliveries/batch.ts";
+import { recordCalls } from "../sandbox/accounting.ts";
 import type { SqlDatabase } from "./sql-database.ts";
+import type { TenantDb } from "./tenant-db.ts";
+import { staleView } from "./view.ts";
+
+const d1 = (db: SqlDatabase) => db.asD1() as TenantDb;
 
 /** The ledger's schema as SQLite keeps it, for the drift test against D1's copies of the same tables. */
 async function schema(db: SqlDatabase): Promise<{ type: string; name: string; sql: string }[]> {
@@ -18,6 +24,13 @@ async function schema(db: SqlDatabase): Promise<{ type: string; name: string; sq
 
 export const programs = {
   schema,
+  /** The tenant's view (installations, endpoints) unless `known` is still its generation. */
+  view: (db: SqlDatabase, args: { tenantId: string; known: number | null }) =>
+    staleView(d1(db), args.tenantId, args.known),
+  fanOut: (db: SqlDatabase, args: Parameters<typeof writeFanOut>[1]) => writeFanOut(d1(db), args),
+  claimWave: (db: SqlDatabase, args: Parameters<typeof claimWave>[1]) => claimWave(d1(db), args),
+  recordOutcomes: (db: SqlDatabase, args: Parameters<typeof recordOutcomes>[1]) => recordOutcomes(d1(db), args),
+  recordCalls: (db: SqlDatabase, args: Parameters<typeof recordCalls>[1]) => recordCalls(d1(db), args),
 } satisfies Record<string, (db: SqlDatabase, args: never) => Promise<unknown>>;
 
 export type Programs = typeof programs;

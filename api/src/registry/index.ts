@@ -5,6 +5,7 @@ export {
   type Installation,
   listInstallations,
   type PluginState,
+  parseInstallation,
   pluginState,
   pluginStates,
 } from "./installations.ts";

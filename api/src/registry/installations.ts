@@ -23,6 +23,11 @@ const installationRow = z.object({
 });
 export type Installation = z.infer<typeof installationRow>;
 
+/** An installations row as the ledger returns it (a cached view's), parsed. */
+export function parseInstallation(row: unknown): Installation {
+  return installationRow.parse(row);
+}
+
 export async function listInstallations(db: TenantDb, tenantId: string): Promise<Installation[]> {
   const { results } = await db
     .prepare("SELECT * FROM installations WHERE tenant_id = ? ORDER BY slug")

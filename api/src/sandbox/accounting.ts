@@ -24,8 +24,8 @@ export interface CallRecord {
   error?: { code: string; message: string };
 }
 
-export async function recordCall(db: TenantDb, call: CallRecord): Promise<void> {
-  await db
+function callInsert(db: TenantDb, call: CallRecord): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO plugin_calls (tenant_id, slug, kind, name, started_at, duration_ms, outcome, error_code, error_message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -40,8 +40,16 @@ export async function recordCall(db: TenantDb, call: CallRecord): Promise<void> 
       call.outcome,
       call.error?.code ?? null,
       call.error?.message.slice(0, 1000) ?? null,
-    )
-    .run();
+    );
+}
+
+export async function recordCall(db: TenantDb, call: CallRecord): Promise<void> {
+  await callInsert(db, call).run();
+}
+
+/** Many calls in one transaction: what a Worker's call log (call-log.ts) writes per flush. */
+export async function recordCalls(db: TenantDb, calls: readonly CallRecord[]): Promise<void> {
+  if (calls.length > 0) await db.batch(calls.map((call) => callInsert(db, call)));
 }
 
 // the stats' answer shape is the admin API's (admin/answers), shared with the CLI and the dashboard

@@ -24,4 +24,5 @@ export {
   quotaSetSchema,
   quotasViewSchema,
 } from "./quotas.ts";
-export { activeTargets, findTarget, grants, type SandboxTarget } from "./target.ts";
+export { activeTargets, findTarget, grants, installationTarget, type SandboxTarget } from "./target.ts";
+export { FLUSH_AFTER_MS, flushCallLog, logCall } from "./call-log.ts";

@@ -13,7 +13,8 @@ import type { Invocation, PluginWorkerApi } from "@digital-commerce/plugin-sdk/r
 import type { ApiEnv } from "../env.ts";
 import { ledgerDb } from "../ledger/index.ts";
 import type { Logger } from "../logging/index.ts";
-import { type CallKind, type CallOutcome, recordCall } from "./accounting.ts";
+import type { CallKind, CallOutcome } from "./accounting.ts";
+import { logCall } from "./call-log.ts";
 import { type MeteredCall, pluginDatabase, recordSecurityEvent } from "./capabilities/index.ts";
 import { SandboxError, type SandboxErrorCode } from "./errors.ts";
 import { effectiveLimits } from "./limits.ts";
@@ -111,19 +112,18 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
   const startedAt = new Date();
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // accounting goes to the isolate's call log, one ledger write per tenant per flush (call-log.ts)
   const record = (outcome: CallOutcome, error?: { code: string; message: string }) =>
-    deps.waitUntil(
-      recordCall(ledgerDb(deps.env, target.tenant.id), {
-        tenantId: target.tenant.id,
-        slug: target.slug,
-        kind: call.kind,
-        name: call.name,
-        startedAt: startedAt.toISOString(),
-        durationMs: performance.now() - started,
-        outcome,
-        error,
-      }).catch((e: unknown) => deps.log.error({ err: e }, "could not record a plugin call")),
-    );
+    logCall(deps, {
+      tenantId: target.tenant.id,
+      slug: target.slug,
+      kind: call.kind,
+      name: call.name,
+      startedAt: startedAt.toISOString(),
+      durationMs: performance.now() - started,
+      outcome,
+      ...(error ? { error } : {}),
+    });
   const owner = { tenantId: target.tenant.id, slug: target.slug };
   let opened: MeteredCall | null = null;
   try {

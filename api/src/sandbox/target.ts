@@ -84,6 +84,16 @@ async function toTarget(
   };
 }
 
+/** An installation its caller read (from a view of the tenant's ledger) as a call target; null for an unknown tenant. */
+export async function installationTarget(
+  env: Secrets,
+  tenantId: string,
+  installation: Installation,
+): Promise<SandboxTarget | null> {
+  const tenant = await tenantOf(env, tenantId);
+  return tenant ? await toTarget(env, tenant, installation) : null;
+}
+
 /** The tenant's installation of `slug` as a call target, or null when the tenant does not have it. */
 export async function findTarget(env: Secrets, tenantId: string, slug: string): Promise<SandboxTarget | null> {
   const [tenant, installation] = await Promise.all([
