@@ -30,6 +30,10 @@ export interface ApiEnv {
   HOOK_CHAIN_BUDGET_MS?: string;
   /** Seconds an outbox row stays unsent before the scheduled re-drive sends it (default 60). */
   OUTBOX_REDRIVE_AFTER_SECONDS?: string;
+  /** Days a ledger keeps traces, attempts and call accounting before its alarm sweeps them (default 7). */
+  LEDGER_RETENTION_DAYS?: string;
+  /** Days a ledger keeps finished deliveries, sent outbox rows, succeeded webhook deliveries and replayed dead letters (default 14). */
+  LEDGER_FINISHED_RETENTION_DAYS?: string;
   /** "true" lets webhook endpoints use loopback and private addresses (dev and tests only; see api/src/webhooks/README.md). */
   WEBHOOK_ALLOW_PRIVATE_URLS?: string;
 }

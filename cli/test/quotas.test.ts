@@ -32,6 +32,8 @@ describe("admin-cli quotas", () => {
 
     const table = await me.cli(["quotas"]);
     expect(table.stdout).toMatch(/log_lines_per_call\s+1000\s+/);
+    // every quota of the schema is a row, the per-minute one too
+    expect(table.stdout).toMatch(/events_per_minute\s+1000\s+/);
     expect(table.stdout).toContain(slug.toUpperCase());
   });
 

@@ -1,19 +1,19 @@
 /**
- * Per-tenant isolation inside the consumer. Queues deliver in roughly FIFO order, so one
- * tenant's burst would otherwise sit in front of every other tenant's deliveries. Two lanes
- * and two rules keep it from doing so:
+ * Per-tenant (and per-plugin) isolation inside the consumer. Queues deliver in roughly FIFO order, so
+ * one tenant's burst, or one plugin's, would otherwise sit in front of every other delivery. Two lanes
+ * and two rules keep it from doing so; the hook-events consumer plans by (tenant, plugin):
  *
- * 1. Share: in a batch of the main lane (`hook-events`), a tenant starts at most `share`
+ * 1. Share: in a batch of the main lane (`hook-events`), a tenant's plugin starts at most `share`
  *    deliveries. The rest move, unrun and without spending an attempt, to the bulk lane
  *    (`hook-events-bulk`), which has batches of its own. A burst therefore costs the main lane
  *    one re-send per message, not one handler run per message, and runs at full speed in the
- *    bulk lane, where only the tenants that burst wait behind each other.
- * 2. Round-robin: the deliveries a batch runs start in tenant round-robin order, at most
+ *    bulk lane, where only the plugins that burst wait behind each other.
+ * 2. Round-robin: the deliveries a batch runs start in round-robin order over those keys, at most
  *    `concurrency` at a time (Dynamic Workers allow 4 distinct isolates in flight per invocation).
  *
- * The bound this gives (README, "Tenant isolation"): a delivery of a tenant that is not bursting
+ * The bound this gives (README, "Tenant isolation"): a delivery of a plugin that is not bursting
  * starts within one main-lane batch of reaching the head of the lane, behind at most `share`
- * deliveries of each other tenant, started round-robin.
+ * deliveries of each other (tenant, plugin), started round-robin.
  */
 
 export const DEFAULT_SHARE = 8;

@@ -131,7 +131,9 @@ export async function consumeHookEvents(batch: MessageBatch<unknown>, deps: Deps
     else events.push([message, body]);
   }
   const share = lane === "main" ? shareOf(deps.env) : Number.POSITIVE_INFINITY;
-  const plan = planBatch(deliveries, ([, body]) => body.tenant_id, share);
+  // the share is per tenant and plugin: one plugin's flood holds back neither another tenant nor the
+  // same tenant's other plugins
+  const plan = planBatch(deliveries, ([, body]) => `${body.tenant_id}\u0000${body.plugin_slug}`, share);
   await Promise.all([
     consumeEvents(deps, events),
     runDeliveries(deps, plan.run, (message, body, verdict) => settle(deps, message, body, verdict)),

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ledgerDb } from "../../api/src/ledger/index.ts";
-import { type ErrorResponse, givenPlugin, givenReferencePlugins, givenTenant } from "../helpers.ts";
+import { type ErrorResponse, eventually, givenPlugin, givenReferencePlugins, givenTenant } from "../helpers.ts";
 
 type Installation = { slug: string; state: string; as_dependency: boolean; version: string };
 type InstallResult = { plugin: Installation; installed: { slug: string; version: string; as_dependency: boolean }[] };
@@ -37,7 +37,14 @@ describe("install", () => {
       ["plugin_installed", "core-utils"],
       ["plugin_installed", "stripe-gateway"],
     ]);
-    expect(results.every((r) => r.sent_at !== null)).toBe(true);
+    // sent after the answer, and marked sent with the ledger's next deferred write (ledger/write-behind.ts)
+    await eventually(async () => {
+      const { results: marked } = await ledgerDb(env, tenant.id)
+        .prepare("SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND sent_at IS NULL")
+        .bind(tenant.id)
+        .all<{ n: number }>();
+      return marked[0]?.n === 0 ? true : undefined;
+    });
   });
 
   it("refuses, naming the missing dependency, when install_dependencies is false, and installs nothing", async () => {

@@ -5,9 +5,15 @@
  * moves the bound, and that the tenant's other plugins and other tenants go on unaffected.
  */
 
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ledgerDb } from "../../api/src/ledger/index.ts";
+import {
+  EVENTS_WINDOW_KEY,
+  EVENTS_WINDOW_MS,
+  type EventsWindow,
+} from "../../api/src/sandbox/capabilities/call-meter.ts";
+import { pluginDatabase } from "../../api/src/sandbox/capabilities/database.ts";
 import { QUOTA_DEFAULTS } from "../../api/src/sandbox/quotas.ts";
 import { type ErrorResponse, givenPublished, givenSandboxDeps, givenTenant } from "../helpers.ts";
 import { ALLOWED_PORT, SMTP_PEER } from "../peers/ports.ts";
@@ -125,6 +131,134 @@ describe("events per call", () => {
     const elsewhere = await other.api<{ emitted: number }>("POST", "/api/plugins/flood/events", { count: 60 });
     expect(elsewhere.status).toBe(200);
     expect(await floodEvents(other.tenant.id)).toEqual(range(60));
+  });
+});
+
+describe("events per minute", () => {
+  /** `rounds` calls of flood, each emitting `each` events (of probe, one event each); their statuses, in order. */
+  async function emitRounds(given: Given, rounds: number, each: number, slug = "flood") {
+    const statuses: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const res =
+        slug === "flood"
+          ? await given.api("POST", "/api/plugins/flood/events", { count: each })
+          : await given.api("POST", "/api/plugins/probe/events", { event: "probe.ping", data: { i } });
+      statuses.push(res.status);
+    }
+    return statuses;
+  }
+
+  /** The plugin's window as its object stores it. */
+  const windowOf = (given: Given, slug = "flood") =>
+    runInDurableObject(pluginDatabase(env, { tenantId: given.tenant.id, slug }), (_o, state) =>
+      state.storage.kv.get<EventsWindow>(EVENTS_WINDOW_KEY),
+    );
+
+  it("refuses the 1,001st event of a minute, across calls each within events_per_call, naming the quota", async () => {
+    const given = await givenFlood();
+    const other = await givenFlood();
+    const perCall = QUOTA_DEFAULTS.events_per_call;
+    const rounds = QUOTA_DEFAULTS.events_per_minute / perCall;
+    expect(await emitRounds(given, rounds, perCall)).toEqual(Array(rounds).fill(200));
+
+    const res = await given.api<ErrorResponse>("POST", "/api/plugins/flood/events", { count: 1 });
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe("QUOTA_EXCEEDED");
+    expect(res.body.error.message).toMatch(
+      /events_per_minute: at most 1000 events per minute; the next minute opens in \d+ s/,
+    );
+    expect(await floodEvents(given.tenant.id)).toHaveLength(QUOTA_DEFAULTS.events_per_minute);
+    await vi.waitFor(async () => {
+      const stats = await calls(given);
+      expect(stats.quota_hits).toBe(1);
+      expect(stats.last_error).toMatchObject({ code: "QUOTA_EXCEEDED" });
+      expect(stats.last_error?.message).toContain("events_per_minute");
+    });
+
+    // the quota is the plugin's: the same tenant's other plugin emits, and so does flood in another tenant
+    await probeStillWorks(given);
+    const elsewhere = await other.api<{ emitted: number }>("POST", "/api/plugins/flood/events", { count: perCall });
+    expect(elsewhere.status).toBe(200);
+    expect(await floodEvents(other.tenant.id)).toEqual(range(perCall));
+  }, 60_000);
+
+  it("counts analytics events (track) against the same minute", async () => {
+    const given = await givenFlood();
+    await given.as("owner")("PUT", "/api/admin/quotas", { plugins: { flood: { events_per_minute: 15 } } });
+    expect((await given.api("POST", "/api/plugins/flood/events", { count: 10 })).status).toBe(200);
+    const res = await given.api<ErrorResponse>("POST", "/api/plugins/flood/events", { count: 10, track: true });
+    expect(res.status).toBe(429);
+    expect(res.body.error.message).toContain("events_per_minute: at most 15 events per minute");
+  });
+
+  it("moves the bound with the overrides: the tenant's lowers it, the plugin's own raises it again", async () => {
+    const given = await givenFlood();
+    const put = await given.as("owner")("PUT", "/api/admin/quotas", {
+      tenant: { events_per_minute: 3 },
+      plugins: { flood: { events_per_minute: 40 } },
+    });
+    expect(put.status).toBe(200);
+
+    expect(await emitRounds(given, 5, 10)).toEqual([200, 200, 200, 200, 429]);
+    expect(await floodEvents(given.tenant.id)).toHaveLength(40);
+
+    // probe runs under the tenant's 3: its fourth event of the minute is refused
+    expect(await emitRounds(given, 4, 1, "probe")).toEqual([200, 200, 200, 429]);
+    const refused = await given.api<ErrorResponse>("POST", "/api/plugins/probe/events", { event: "probe.ping" });
+    expect(refused.body.error.message).toContain("events_per_minute: at most 3 events per minute");
+  });
+
+  it("lets the plugin emit again once its minute has passed", async () => {
+    const given = await givenFlood();
+    await given.as("owner")("PUT", "/api/admin/quotas", { plugins: { flood: { events_per_minute: 10 } } });
+    expect(await emitRounds(given, 2, 10)).toEqual([200, 429]);
+
+    // a minute later, as the object would find its window then: opened more than EVENTS_WINDOW_MS ago
+    const full = await windowOf(given);
+    expect(full?.count).toBe(10);
+    await runInDurableObject(pluginDatabase(env, { tenantId: given.tenant.id, slug: "flood" }), (_o, state) =>
+      state.storage.kv.put<EventsWindow>(EVENTS_WINDOW_KEY, { start: Date.now() - EVENTS_WINDOW_MS - 1, count: 10 }),
+    );
+
+    // a new minute opens with the next event, and is counted from nothing
+    expect(await emitRounds(given, 2, 10)).toEqual([200, 429]);
+    expect(await windowOf(given)).toMatchObject({ count: 10 });
+    expect(await floodEvents(given.tenant.id)).toHaveLength(20);
+  });
+
+  it("remembers the minute's count when the plugin's object is restarted", async () => {
+    const given = await givenFlood();
+    await given.as("owner")("PUT", "/api/admin/quotas", { plugins: { flood: { events_per_minute: 10 } } });
+    expect(await emitRounds(given, 1, 10)).toEqual([200]);
+    // the object forgets its memory, as an evicted one does; its storage stays
+    // (a mark left in the instance's memory tells the restarted object from the old one)
+    const stub = () => pluginDatabase(env, { tenantId: given.tenant.id, slug: "flood" });
+    const mark = (o: object) => o as { restartMark?: number };
+    await runInDurableObject(stub(), (o) => {
+      mark(o).restartMark = 1;
+    });
+    expect(await runInDurableObject(stub(), (o) => mark(o).restartMark)).toBe(1);
+    await runInDurableObject(stub(), (_o, state) => state.abort("restarted by the test")).catch(() => undefined);
+    expect(await runInDurableObject(stub(), (o) => mark(o).restartMark)).toBeUndefined();
+    expect(await emitRounds(given, 1, 1)).toEqual([429]);
+  });
+
+  it("keeps the count out of the plugin's own SQL: it cannot delete it through context.db", async () => {
+    const given = await givenFlood();
+    await given.as("owner")("PUT", "/api/admin/quotas", { plugins: { probe: { events_per_minute: 1 } } });
+    expect(await emitRounds(given, 2, 1, "probe")).toEqual([200, 429]);
+    // the object keeps it in its key-value table, which SQLite refuses to the object's own SQL
+    for (const sql of [
+      "SELECT * FROM _cf_KV",
+      "DELETE FROM _cf_KV",
+      "DROP TABLE _cf_KV",
+      "UPDATE _cf_KV SET value = 0",
+    ]) {
+      const res = await given.api<ErrorResponse>("POST", "/api/plugins/probe/db", { sql });
+      expect(res.status).toBe(502);
+      expect(res.body.error.message).toContain("SQLITE_AUTH");
+    }
+    expect(await emitRounds(given, 1, 1, "probe")).toEqual([429]);
   });
 });
 
@@ -354,6 +488,7 @@ describe("GET/PUT /api/admin/quotas", () => {
   it.each([
     [{ tenant: { events_per_call: -1 } }, "tenant.events_per_call"],
     [{ tenant: { events_per_call: 1.5 } }, "tenant.events_per_call"],
+    [{ plugins: { flood: { events_per_minute: 10_000_001 } } }, "plugins.flood.events_per_minute"],
     [{ tenant: { event_per_call: 5 } }, "event_per_call"],
     [{ plugins: { flood: { log_bytes_per_call: "lots" } } }, "plugins.flood.log_bytes_per_call"],
     [{ plugins: { "Not A Slug": {} } }, "plugins"],

@@ -6,7 +6,7 @@
 import type { Product } from "@digital-commerce/plugin-sdk";
 import { z } from "zod";
 import { fieldIssues, RequestError } from "../errors/index.ts";
-import { analyticsEvent, type HookRun, notification, runBeforeHooks } from "../hooks/index.ts";
+import { analyticsEvent, type HookRun, notification, runBeforeHooks, subscribersOf } from "../hooks/index.ts";
 import type { TenantDb } from "../ledger/tenant-db.ts";
 import { CommerceError } from "./errors.ts";
 import type { ProductView } from "./schemas.ts";
@@ -80,11 +80,15 @@ const skuTaken = (sku: string, other?: string) =>
   );
 
 /** A write that may clash on the SKU index (a product created meanwhile), as SKU_TAKEN. */
-async function skuChecked<T>(sku: string | undefined, write: Promise<T>): Promise<T> {
+async function skuChecked<T>(run: HookRun, sku: string | undefined, write: Promise<T>, except?: string): Promise<T> {
   try {
     return await write;
   } catch (error) {
-    if (isUniqueViolation(error) && sku !== undefined) throw skuTaken(sku);
+    if (isUniqueViolation(error) && sku !== undefined) {
+      // the refusal names the product that has it, as the check before the hooks does
+      await refuseTakenSku(run.db, run.tenantId, sku, except);
+      throw skuTaken(sku);
+    }
     throw error;
   }
 }
@@ -102,7 +106,11 @@ const columns = (p: Product) => [
 
 export async function createProduct(run: HookRun, input: Omit<Product, "id">): Promise<ProductView> {
   const db = run.db;
-  await refuseTakenSku(db, run.tenantId, input.sku);
+  // a taken SKU is refused before any plugin runs on the product; with no plugin to run, the commit's
+  // unique index refuses it, and a creation costs the ledger one call
+  if ((await subscribersOf(run.deps.env, run.tenantId, "before_product_create")).length > 0) {
+    await refuseTakenSku(db, run.tenantId, input.sku);
+  }
   const id = newId("prod");
   const hooked = await runBeforeHooks(run, "before_product_create", { product: { ...input, id } });
   // the id is the platform's: a hook may change the product, not which product it is
@@ -121,7 +129,7 @@ export async function createProduct(run: HookRun, input: Omit<Product, "id">): P
       properties: { product_id: id, title: product.title, price: product.price, currency: product.currency },
     }),
   ];
-  await skuChecked(product.sku, commit(run, [insert], events));
+  await skuChecked(run, product.sku, commit(run, [insert], events));
   return { ...product, id, created_at: at, updated_at: at };
 }
 
@@ -160,7 +168,7 @@ export async function updateProduct(run: HookRun, id: string, patch: ProductPatc
     id,
     stored.updated_at,
   );
-  await skuChecked(product.sku, commit(run, [update], events, [unchanged]));
+  await skuChecked(run, product.sku, commit(run, [update], events, [unchanged]), id);
   return { ...product, id, created_at: stored.created_at, updated_at: at };
 }
 

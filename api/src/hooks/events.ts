@@ -4,6 +4,8 @@
  * once the batch commits. A failed send is re-driven by the scheduled handler.
  */
 import { eventDataSchema, type HookName, type HookPayload } from "@digital-commerce/plugin-sdk";
+import { runLedger } from "../ledger/index.ts";
+import { writeBehind } from "../ledger/write-behind.ts";
 import { flushOutbox, type OutboxEvent, outboxEvent } from "../outbox/index.ts";
 import type { HookRun } from "./before-chain.ts";
 
@@ -31,7 +33,18 @@ export function analyticsEvent(
   return outboxEvent(run.db, run.tenantId, `analytics:${event.event}`, null, event, run.traceId);
 }
 
-/** Commits the statements and the events' rows as one D1 batch, then sends the events; returns the statements' results. */
+// an event's "sent" mark only spares the re-drive a resend, so a request's marks go to the ledger
+// together with other requests' (ledger/write-behind.ts)
+const sentMarks = writeBehind<string>("outbox sent marks", (env, tenantId, ids) =>
+  runLedger(env, tenantId, "markSent", ids),
+);
+
+/**
+ * Commits the statements and the events' rows in one ledger transaction and returns the statements'
+ * results; the events are sent after the answer (under the request's waitUntil), since the committed
+ * outbox row already guarantees them: a send that fails or never happens is re-driven by the ledger's
+ * alarm.
+ */
 export async function commitWithEvents(
   run: HookRun,
   statements: D1PreparedStatement[],
@@ -39,6 +52,12 @@ export async function commitWithEvents(
 ): Promise<D1Result[]> {
   const { env, log } = run.deps;
   const results = await run.db.batch([...statements, ...events.map((e) => e.statement)]);
-  await flushOutbox(run.db, env, events, log);
+  if (events.length > 0) {
+    run.deps.waitUntil(
+      flushOutbox(run.db, env, events, log, (ids) => {
+        for (const id of ids) sentMarks.add(run.deps, run.tenantId, id);
+      }),
+    );
+  }
   return results.slice(0, statements.length);
 }

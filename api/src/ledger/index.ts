@@ -12,6 +12,17 @@ import { unwrap } from "./wire.ts";
 export { migrateLedger } from "./migrate.ts";
 export { LEDGER_MIGRATIONS, type LedgerMigration } from "./migrations.ts";
 export type { ProgramArgs, ProgramName, ProgramResult } from "./programs.ts";
+export {
+  DEFAULT_FINISHED_RETENTION_DAYS,
+  DEFAULT_RETENTION_DAYS,
+  type RetentionPolicy,
+  retentionPolicy,
+  SWEEP_AGAIN_MS,
+  SWEEP_CHUNK_ROWS,
+  SWEEP_INTERVAL_MS,
+  SWEEP_RULES,
+  sweepLedger,
+} from "./retention.ts";
 export { SqlDatabase } from "./sql-database.ts";
 export type { TenantDb } from "./tenant-db.ts";
 export { TenantLedger } from "./tenant-ledger.ts";

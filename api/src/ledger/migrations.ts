@@ -394,4 +394,24 @@ CREATE TRIGGER quotas_insert_generation AFTER INSERT ON tenant_quotas BEGIN UPDA
 CREATE TRIGGER quotas_update_generation AFTER UPDATE ON tenant_quotas BEGIN UPDATE ledger_generation SET n = n + 1; END;
 `,
   },
+  {
+    id: "0004_retention_indexes",
+    sql: `
+-- What the retention sweep (ledger/retention.ts) reads: each expiring table by its age column, so a
+-- chunk of the oldest rows is found without a scan. The idempotency tables' are partial: they hold only
+-- the rows that may ever go (finished deliveries, sent events, succeeded webhook deliveries, replayed
+-- dead letters), so the hot path's pending rows never enter them.
+CREATE INDEX hook_traces_created ON hook_traces(created_at);
+CREATE INDEX delivery_attempts_started ON delivery_attempts(started_at);
+CREATE INDEX webhook_attempts_started ON webhook_attempts(started_at);
+CREATE INDEX plugin_calls_started ON plugin_calls(started_at);
+CREATE INDEX plugin_security_events_at ON plugin_security_events(at);
+CREATE INDEX plugin_quota_hits_at ON plugin_quota_hits(at);
+CREATE INDEX deliveries_finished ON deliveries(updated_at) WHERE status IN ('succeeded', 'dead');
+CREATE INDEX outbox_sent ON outbox(sent_at) WHERE sent_at IS NOT NULL;
+CREATE INDEX webhook_deliveries_succeeded ON webhook_deliveries(completed_at) WHERE status = 'succeeded';
+CREATE INDEX dead_letters_delivery ON dead_letters(delivery_id) WHERE replayed_at IS NULL;
+CREATE INDEX dead_letters_replayed ON dead_letters(replayed_at) WHERE replayed_at IS NOT NULL;
+`,
+  },
 ];

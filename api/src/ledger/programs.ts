@@ -5,6 +5,7 @@
  * what it reads is what it writes against.
  */
 import { claimWave, recordOutcomes, writeFanOut } from "../deliveries/batch.ts";
+import { markSent } from "../outbox/index.ts";
 import { recordCalls } from "../sandbox/accounting.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import type { TenantDb } from "./tenant-db.ts";
@@ -31,6 +32,7 @@ export const programs = {
   claimWave: (db: SqlDatabase, args: Parameters<typeof claimWave>[1]) => claimWave(d1(db), args),
   recordOutcomes: (db: SqlDatabase, args: Parameters<typeof recordOutcomes>[1]) => recordOutcomes(d1(db), args),
   recordCalls: (db: SqlDatabase, args: Parameters<typeof recordCalls>[1]) => recordCalls(d1(db), args),
+  markSent: (db: SqlDatabase, ids: string[]) => markSent(d1(db), ids),
 } satisfies Record<string, (db: SqlDatabase, args: never) => Promise<unknown>>;
 
 export type Programs = typeof programs;

@@ -90,12 +90,16 @@ function producer(queues: OutboxQueues, queue: OutboxQueue): Queue<unknown> {
   return queue === "analytics-events" ? queues.ANALYTICS_EVENTS : queues.HOOK_EVENTS;
 }
 
-/** Sends committed events and marks them sent; a failed send is logged and left for the re-drive. */
+/**
+ * Sends committed events and marks them sent; a failed send is logged and left for the re-drive. The
+ * mark is `markSent` when given (a request's deferred mark, hooks/events.ts), else written to `db` now.
+ */
 export async function flushOutbox(
   db: TenantDb,
   queues: OutboxQueues,
   events: readonly OutboxEvent[],
   log: Logger,
+  mark: (ids: string[]) => Promise<void> | void = (ids) => markSent(db, ids),
 ): Promise<void> {
   const sent: string[] = [];
   for (const queue of ["hook-events", "analytics-events"] as const) {
@@ -114,10 +118,10 @@ export async function flushOutbox(
       }
     }
   }
-  await markSent(db, sent);
+  if (sent.length > 0) await mark(sent);
 }
 
-async function markSent(db: TenantDb, ids: readonly string[]): Promise<void> {
+export async function markSent(db: TenantDb, ids: readonly string[]): Promise<void> {
   // D1 binds at most 100 parameters a statement
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);

@@ -5,8 +5,9 @@
  *
  * Per call (counted by the plugin's call meter, `call-meter.ts`): events emitted, log lines and log
  * bytes (excess dropped and counted, never failing the call), outbound requests and connections
- * through the egress gate. Per plugin: bytes stored in its db, storage and cache. Plain zod, no Workers
- * code: the admin-cli imports its types.
+ * through the egress gate. Per minute (the same meter, kept in its object's storage): events emitted.
+ * Per plugin: bytes stored in its db, storage and cache. Plain zod, no Workers code: the admin-cli
+ * imports its types.
  */
 import { z } from "zod";
 
@@ -16,6 +17,8 @@ export const quotaSetSchema = z
   .object({
     /** `context.events.emit` and `track` in one call; the call fails past it. */
     events_per_call: count(100_000),
+    /** `emit` and `track` across all the plugin's calls in one minute window; an emit past it is refused. */
+    events_per_minute: count(10_000_000),
     /** `context.logger` lines in one call; past it lines are dropped and counted, the call goes on. */
     log_lines_per_call: count(1_000_000),
     /** Bytes of log messages in one call (the message and its fields as JSON); dropped past it, like lines. */
@@ -36,6 +39,9 @@ export type QuotaName = keyof QuotaSet;
 /** The defaults every plugin runs under unless its tenant overrides them (README, "Limits"). */
 export const QUOTA_DEFAULTS: QuotaSet = {
   events_per_call: 100,
+  // ten calls' worth at the per-call default, sustained for a minute: one event per order of a store
+  // taking 1,000 orders a minute, which almost none does, while a loop across calls stops within it
+  events_per_minute: 1_000,
   log_lines_per_call: 1_000,
   log_bytes_per_call: 1024 * 1024,
   // the platform's cap on sub_requests (limits.ts), which production also enforces per invocation
@@ -69,6 +75,7 @@ export type QuotasView = z.infer<typeof quotasViewSchema>;
 export function quotaRule(name: QuotaName, limit: number): string {
   const unit: Record<QuotaName, string> = {
     events_per_call: "events per call",
+    events_per_minute: "events per minute",
     log_lines_per_call: "log lines per call",
     log_bytes_per_call: "bytes of log lines per call",
     requests_per_call: "outbound requests and connections per call",

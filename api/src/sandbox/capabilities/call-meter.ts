@@ -10,6 +10,11 @@
  * at once and later ones batched, so health shows a flood while it lasts. Counters live as long as
  * the call may (its expiry), then are swept; they are not durable: an evicted object forgets a call
  * that has ended anyway (the object stays in memory while it is called).
+ *
+ * The one count across calls, events per minute, must outlive an eviction, so it is kept in the
+ * object's storage: its key-value API, which a SQLite-backed object stores in a table of the same
+ * database (`_cf_KV`) that SQL cannot name. A table of our own beside the plugin's would be open to
+ * the plugin's own `context.db` (it runs any SQL in this database), which could delete its count.
  */
 import type { TenantDb } from "../../ledger/tenant-db.ts";
 import { serviceLogger } from "../../logging/index.ts";
@@ -41,6 +46,24 @@ interface Hit {
   droppedBytes: number;
 }
 
+/**
+ * The plugin's events of the current minute: a fixed window that opens at the first event after the
+ * last one closed. Fixed, so a plugin may emit up to twice the quota across a window's edge; opened by
+ * an event rather than at the epoch minute, so the first burst after a quiet spell is never cut short
+ * by a minute's edge that happens to fall inside it.
+ */
+export interface EventsWindow {
+  /** When the window opened (ms since the epoch); it closes EVENTS_WINDOW_MS later. */
+  start: number;
+  /** Events accepted in it. */
+  count: number;
+}
+export const EVENTS_WINDOW_KEY = "meter/events_per_minute";
+export const EVENTS_WINDOW_MS = 60_000;
+
+/** What the meter needs of its object's storage: the synchronous key-value API (`ctx.storage.kv`). */
+export type MeterStorage = Pick<SyncKvStorage, "get" | "put">;
+
 /** What a call may still log, granted in leases so the log capability does not ask once per line. */
 export interface LogLease {
   lines: number;
@@ -61,20 +84,40 @@ export class CallMeter {
   #nextSweep = 0;
 
   constructor(
+    /** The object's own storage, where the count per minute survives the object's eviction. */
+    private readonly storage: MeterStorage,
     /** The tenant's ledger, where the hits are written (one object meters one tenant's plugin). */
     private readonly dbOf: (tenantId: string) => TenantDb,
     private readonly logLevel: string | undefined,
   ) {}
 
-  /** One event emitted or tracked by the call. */
+  /**
+   * One event emitted or tracked by the call: refused past the call's events_per_call, or past the
+   * plugin's events_per_minute across all its calls. A refused event counts against neither.
+   */
   chargeEvent(owner: CapabilityProps, call: MeteredCall): Charge {
     const counters = this.#counters(owner, call);
     if (!counters) return ended(owner);
-    const limit = call.quotas.events_per_call;
-    if (counters.events >= limit) {
+    const perCall = call.quotas.events_per_call;
+    if (counters.events >= perCall) {
       this.#hit(owner, call.id, "events_per_call", 1, 0);
-      return { ok: false, code: "QUOTA_EXCEEDED", message: quotaRule("events_per_call", limit) };
+      return { ok: false, code: "QUOTA_EXCEEDED", message: quotaRule("events_per_call", perCall) };
     }
+    const now = Date.now();
+    const stored = this.storage.get<EventsWindow>(EVENTS_WINDOW_KEY);
+    const window = stored && now - stored.start < EVENTS_WINDOW_MS ? stored : { start: now, count: 0 };
+    const perMinute = call.quotas.events_per_minute;
+    if (window.count >= perMinute) {
+      this.#hit(owner, call.id, "events_per_minute", 1, 0);
+      const opens = Math.max(1, Math.ceil((window.start + EVENTS_WINDOW_MS - now) / 1000));
+      return {
+        ok: false,
+        code: "QUOTA_EXCEEDED",
+        message: `${quotaRule("events_per_minute", perMinute)}; the next minute opens in ${opens} s`,
+      };
+    }
+    // one key, rewritten: a closed window is replaced by the next, so nothing old piles up
+    this.storage.put<EventsWindow>(EVENTS_WINDOW_KEY, { start: window.start, count: window.count + 1 });
     counters.events++;
     return { ok: true };
   }

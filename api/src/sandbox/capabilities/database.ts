@@ -45,7 +45,7 @@ export class PluginDatabase extends DurableObject<ApiEnv> {
   #meter: CallMeter | undefined;
 
   get #calls(): CallMeter {
-    this.#meter ??= new CallMeter((tenantId) => ledgerDb(this.env, tenantId), this.env.LOG_LEVEL);
+    this.#meter ??= new CallMeter(this.ctx.storage.kv, (tenantId) => ledgerDb(this.env, tenantId), this.env.LOG_LEVEL);
     return this.#meter;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The events capability: a plugin's events go to its tenant's event stream, through the outbox. Each
- * event is charged to its call's meter first (events_per_call): past the quota the emit is refused
- * with QUOTA_EXCEEDED, which fails the call unless the plugin catches it.
+ * event is charged to the plugin's meter first (events_per_call for its call, events_per_minute across
+ * its calls): past either quota the emit is refused with QUOTA_EXCEEDED, which fails the call unless
+ * the plugin catches it.
  */
 
 import { WorkerEntrypoint } from "cloudflare:workers";
