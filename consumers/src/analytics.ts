@@ -17,12 +17,12 @@ import {
   retryPolicy,
   successStatements,
 } from "../../api/src/deliveries/index.ts";
-import { activeTargetsOf } from "../../api/src/hooks/index.ts";
-import { ledgerDb } from "../../api/src/ledger/index.ts";
+import { ledgerDb, runLedger } from "../../api/src/ledger/index.ts";
 import { eventPayload, type HookEventMessage, hookEventMessage } from "../../api/src/outbox/index.ts";
 import { callPluginMethodBatch, type SandboxDeps, type SandboxTarget } from "../../api/src/sandbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 import { runInOrder } from "./fair-share.ts";
+import { adoptView, type CachedView, heldView, targetIn } from "./tenant-views.ts";
 
 type Deps = SandboxDeps & { env: ConsumerEnv };
 type Item = { message: Message<unknown>; event: HookEventMessage; data: unknown };
@@ -105,6 +105,7 @@ async function deliverToPlugin(deps: Deps, target: SandboxTarget, items: Item[],
 
 export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
   const byTenant = new Map<string, Item[]>();
+  const seen = new Set<string>();
   for (const message of batch.messages) {
     const parsed = hookEventMessage.safeParse(message.body);
     if (!parsed.success) {
@@ -113,6 +114,13 @@ export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps:
       continue;
     }
     const event = parsed.data;
+    // a second copy of an event in the same batch (a re-drive, a duplicate delivery) would pass the
+    // claim with the first: the first copy's message stays until its deliveries are recorded
+    if (seen.has(event.id)) {
+      message.ack();
+      continue;
+    }
+    seen.add(event.id);
     try {
       // the event's id goes with it: a provider counts a redelivered event once by it
       const data = {
@@ -129,8 +137,17 @@ export async function consumeAnalyticsEvents(batch: MessageBatch<unknown>, deps:
   const work: { target: SandboxTarget; items: Item[] }[] = [];
   for (const [tenantId, items] of byTenant) {
     try {
-      const targets = (await activeTargetsOf(deps.env, tenantId, { fresh: true })).filter(
-        (t) => t.manifest.category === "analytics",
+      // one call: the events marked received, and the tenant's plugins unless this isolate's view is current
+      const held = heldView(tenantId);
+      const stale = await runLedger(deps.env, tenantId, "view", {
+        tenantId,
+        known: held?.generation ?? null,
+        sent: items.map((item) => item.event.id),
+      });
+      const view = stale ? adoptView(tenantId, stale) : (held as CachedView);
+      const active = [...view.installations.values()].filter((i) => i.state === "active");
+      const targets = (await Promise.all(active.map((i) => targetIn(deps.env, view, i.slug)))).filter(
+        (t): t is SandboxTarget => t?.manifest.category === "analytics",
       );
       for (const target of targets) work.push({ target, items });
     } catch (error) {

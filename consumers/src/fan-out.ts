@@ -95,6 +95,7 @@ export async function fanOutTenant(
       tenantId,
       known: view?.generation ?? null,
       deliveries,
+      sent: events.map((e) => e.id),
     });
     if (answer.stale) {
       view = adoptView(tenantId, answer.stale);

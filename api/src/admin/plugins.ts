@@ -25,7 +25,7 @@ import {
   versionsIn,
 } from "../lifecycle/index.ts";
 import { urlPolicyOf } from "../net/index.ts";
-import { callHistory, callStats, flushCallLog } from "../sandbox/index.ts";
+import { callHistory, callStats } from "../sandbox/index.ts";
 import { connectionCheck } from "./connection-check.ts";
 import { bundleTooLarge, MAX_PUBLISH_BODY_BYTES, publishVersion } from "./publish.ts";
 import { cachedRead, forgetTenant, wantsFresh } from "./read-cache.ts";
@@ -229,8 +229,6 @@ pluginsAdmin.openapi(routes.healthHistory, async (c) => {
   // a slug the catalogue does not know: 404 with suggestions, as every other route of a plugin
   const snapshot = await readSnapshot(c.env.DB, ledgerDb(c.env, tenantId), tenantId);
   await versionsIn(c.env.DB, snapshot, slug);
-  // this isolate's own calls not yet written (sandbox/call-log.ts) count at once
-  await flushCallLog(sandboxDepsOf(c));
   return c.json(await callHistory(ledgerDb(c.env, tenantId), tenantId, slug, { bucket, buckets }), 200);
 });
 
@@ -256,7 +254,6 @@ pluginsAdmin.openapi(routes.health, async (c) => {
         updatedAt: installed.updated_at,
       })
     : null;
-  await flushCallLog(sandboxDepsOf(c));
   const calls = await callStats(ledgerDb(c.env, tenantId), tenantId, slug);
   return c.json(healthViewOf(snapshot, slug, row, calls, connection ? [connection] : []), 200);
 });

@@ -7,6 +7,7 @@
  */
 import type { TenantDb } from "../ledger/tenant-db.ts";
 import { staleView, type TenantView } from "../ledger/view.ts";
+import { markSentStatements } from "../outbox/index.ts";
 import {
   type AttemptRecord,
   type Claim,
@@ -22,6 +23,8 @@ export interface FanOutArgs {
   /** The generation of the view the deliveries were computed from; null when the caller has none. */
   known: number | null;
   deliveries: NewDelivery[];
+  /** The events fanned out: marked sent (received, in fact) in the same transaction. */
+  sent: string[];
 }
 
 export type FanOutAnswer = { stale: TenantView } | { stale: null; inserted: number };
@@ -30,7 +33,7 @@ export type FanOutAnswer = { stale: TenantView } | { stale: null; inserted: numb
 export async function writeFanOut(db: TenantDb, args: FanOutArgs): Promise<FanOutAnswer> {
   const stale = await staleView(db, args.tenantId, args.known);
   if (stale) return { stale };
-  if (args.deliveries.length > 0) await db.batch(insertDeliveries(db, args.deliveries));
+  await db.batch([...insertDeliveries(db, args.deliveries), ...markSentStatements(db, args.sent)]);
   return { stale: null, inserted: args.deliveries.length };
 }
 

@@ -4,8 +4,6 @@
  * once the batch commits. A failed send is re-driven by the scheduled handler.
  */
 import { eventDataSchema, type HookName, type HookPayload } from "@digital-commerce/plugin-sdk";
-import { runLedger } from "../ledger/index.ts";
-import { writeBehind } from "../ledger/write-behind.ts";
 import { flushOutbox, type OutboxEvent, outboxEvent } from "../outbox/index.ts";
 import type { HookRun } from "./before-chain.ts";
 
@@ -33,17 +31,13 @@ export function analyticsEvent(
   return outboxEvent(run.db, run.tenantId, `analytics:${event.event}`, null, event, run.traceId);
 }
 
-// an event's "sent" mark only spares the re-drive a resend, so a request's marks go to the ledger
-// together with other requests' (ledger/write-behind.ts)
-const sentMarks = writeBehind<string>("outbox sent marks", (env, tenantId, ids) =>
-  runLedger(env, tenantId, "markSent", ids),
-);
-
 /**
  * Commits the statements and the events' rows in one ledger transaction and returns the statements'
  * results; the events are sent after the answer (under the request's waitUntil), since the committed
  * outbox row already guarantees them: a send that fails or never happens is re-driven by the ledger's
- * alarm.
+ * alarm. The consumer that receives an event marks it sent, in the ledger call it makes for the event
+ * anyway (fan-out, analytics), so the request spends no call on the mark; a row nobody received is
+ * exactly what the re-drive should send again.
  */
 export async function commitWithEvents(
   run: HookRun,
@@ -53,11 +47,7 @@ export async function commitWithEvents(
   const { env, log } = run.deps;
   const results = await run.db.batch([...statements, ...events.map((e) => e.statement)]);
   if (events.length > 0) {
-    run.deps.waitUntil(
-      flushOutbox(run.db, env, events, log, (ids) => {
-        for (const id of ids) sentMarks.add(run.deps, run.tenantId, id);
-      }),
-    );
+    run.deps.waitUntil(flushOutbox(run.db, env, events, log, () => undefined));
   }
   return results.slice(0, statements.length);
 }

@@ -5,9 +5,8 @@
  */
 import type { ApiEnv } from "../env.ts";
 import type { ProgramArgs, ProgramName, ProgramResult } from "./programs.ts";
-import { RemoteDatabase } from "./remote-database.ts";
+import { heard, RemoteDatabase } from "./remote-database.ts";
 import type { TenantDb } from "./tenant-db.ts";
-import { unwrap } from "./wire.ts";
 
 export { migrateLedger } from "./migrate.ts";
 export { LEDGER_MIGRATIONS, type LedgerMigration } from "./migrations.ts";
@@ -41,10 +40,10 @@ export async function runLedger<K extends ProgramName>(
   name: K,
   args: ProgramArgs<K>,
 ): Promise<ProgramResult<K>> {
-  return unwrap(await ledgerOf(env, tenantId).run(name, args)) as ProgramResult<K>;
+  return heard(tenantId, await ledgerOf(env, tenantId).run(name, args)) as ProgramResult<K>;
 }
 
 /** The tenant's ledger behind D1's statement API: one call per statement, one per batch. */
 export function ledgerDb(env: LedgerEnv, tenantId: string): TenantDb {
-  return new RemoteDatabase(ledgerOf(env, tenantId)).asD1() as TenantDb;
+  return new RemoteDatabase(ledgerOf(env, tenantId), tenantId).asD1() as TenantDb;
 }

@@ -26,8 +26,11 @@ async function schema(db: SqlDatabase): Promise<{ type: string; name: string; sq
 export const programs = {
   schema,
   /** The tenant's view (installations, endpoints) unless `known` is still its generation. */
-  view: (db: SqlDatabase, args: { tenantId: string; known: number | null }) =>
-    staleView(d1(db), args.tenantId, args.known),
+  view: async (db: SqlDatabase, args: { tenantId: string; known: number | null; sent?: string[] }) => {
+    // the events a consumer batch received, marked sent in the same call (analytics' batches)
+    if (args.sent?.length) await markSent(d1(db), args.sent);
+    return await staleView(d1(db), args.tenantId, args.known);
+  },
   fanOut: (db: SqlDatabase, args: Parameters<typeof writeFanOut>[1]) => writeFanOut(d1(db), args),
   claimWave: (db: SqlDatabase, args: Parameters<typeof claimWave>[1]) => claimWave(d1(db), args),
   recordOutcomes: (db: SqlDatabase, args: Parameters<typeof recordOutcomes>[1]) => recordOutcomes(d1(db), args),

@@ -4,8 +4,9 @@
  * reads, rare writes) that keep their store functions as they were; a hot path runs as one ledger
  * program instead (programs.ts), one call for the whole operation.
  */
+import { hearGeneration } from "./generations.ts";
 import type { TenantLedger } from "./tenant-ledger.ts";
-import { unwrap, type WireStatement } from "./wire.ts";
+import { type LedgerAnswer, unwrap, type WireStatement } from "./wire.ts";
 
 type Binding = WireStatement["params"][number];
 
@@ -16,21 +17,29 @@ function toBinding(value: unknown, index: number): Binding {
   throw new TypeError(`D1_TYPE_ERROR: Type '${typeof value}' not supported for value at position ${index + 1}`);
 }
 
+/** The answer's value (or its error thrown), its generation noted for the tenant. */
+export function heard<T>(tenantId: string, answer: LedgerAnswer<T>): T {
+  hearGeneration(tenantId, answer.generation);
+  return unwrap(answer);
+}
+
 export class RemoteStatement {
   readonly #ledger: DurableObjectStub<TenantLedger>;
+  readonly #tenantId: string;
   readonly wire: WireStatement;
 
-  constructor(ledger: DurableObjectStub<TenantLedger>, wire: WireStatement) {
+  constructor(ledger: DurableObjectStub<TenantLedger>, tenantId: string, wire: WireStatement) {
     this.#ledger = ledger;
+    this.#tenantId = tenantId;
     this.wire = wire;
   }
 
   bind(...values: unknown[]): RemoteStatement {
-    return new RemoteStatement(this.#ledger, { sql: this.wire.sql, params: values.map(toBinding) });
+    return new RemoteStatement(this.#ledger, this.#tenantId, { sql: this.wire.sql, params: values.map(toBinding) });
   }
 
   async #result(): Promise<D1Result<Record<string, unknown>>> {
-    return unwrap(await this.#ledger.query(this.wire));
+    return heard(this.#tenantId, await this.#ledger.query(this.wire));
   }
 
   async first<T = Record<string, unknown>>(column?: string): Promise<T | null> {
@@ -56,17 +65,19 @@ export class RemoteStatement {
 
 export class RemoteDatabase {
   readonly #ledger: DurableObjectStub<TenantLedger>;
+  readonly #tenantId: string;
 
-  constructor(ledger: DurableObjectStub<TenantLedger>) {
+  constructor(ledger: DurableObjectStub<TenantLedger>, tenantId: string) {
     this.#ledger = ledger;
+    this.#tenantId = tenantId;
   }
 
   prepare(sql: string): RemoteStatement {
-    return new RemoteStatement(this.#ledger, { sql, params: [] });
+    return new RemoteStatement(this.#ledger, this.#tenantId, { sql, params: [] });
   }
 
   async batch<T = Record<string, unknown>>(statements: RemoteStatement[]): Promise<D1Result<T>[]> {
-    return unwrap(await this.#ledger.batch(statements.map((s) => s.wire))) as D1Result<T>[];
+    return heard(this.#tenantId, await this.#ledger.batch(statements.map((s) => s.wire))) as D1Result<T>[];
   }
 
   /** Where the store modules expect D1: the statement API they use is the same. */

@@ -50,7 +50,7 @@ export class TenantLedger extends DurableObject<ApiEnv> {
     try {
       const result = this.#db.execute(this.#db.prepare(statement.sql).bind(...statement.params));
       if (result.meta.changed_db) await this.#keepAlarm();
-      return { ok: true, value: result };
+      return this.#stamped({ ok: true, value: result });
     } catch (error) {
       return failedAnswer(error);
     }
@@ -61,7 +61,7 @@ export class TenantLedger extends DurableObject<ApiEnv> {
     try {
       const results = await this.#db.batch(statements.map((s) => this.#db.prepare(s.sql).bind(...s.params)));
       if (results.some((r) => r.meta.changed_db)) await this.#keepAlarm();
-      return { ok: true, value: results };
+      return this.#stamped({ ok: true, value: results });
     } catch (error) {
       return failedAnswer(error);
     }
@@ -74,10 +74,16 @@ export class TenantLedger extends DurableObject<ApiEnv> {
     try {
       const value = await program(this.#db, args);
       await this.#keepAlarm();
-      return { ok: true, value };
+      return this.#stamped({ ok: true, value });
     } catch (error) {
       return failedAnswer(error);
     }
+  }
+
+  /** The answer with the generation it leaves the ledger at (view.ts), for the caller's caches. */
+  #stamped<T>(answer: LedgerAnswer<T>): LedgerAnswer<T> {
+    const row = this.#db.sql.exec<{ n: number }>("SELECT n FROM ledger_generation WHERE id = 1").toArray()[0];
+    return row ? { ...answer, generation: row.n } : answer;
   }
 
   /**

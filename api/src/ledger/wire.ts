@@ -9,9 +9,11 @@ export interface WireStatement {
   params: (string | number | null | ArrayBuffer)[];
 }
 
-export type LedgerAnswer<T> =
+/** Every answer carries the ledger's generation (view.ts) as of its end: what callers' caches check. */
+export type LedgerAnswer<T> = (
   | { ok: true; value: T }
-  | { ok: false; error: { name: string; code: ErrorCode | null; message: string; details?: unknown } };
+  | { ok: false; error: { name: string; code: ErrorCode | null; message: string; details?: unknown } }
+) & { generation?: number };
 
 /** A ledger-side throw as an answer, so the caller can throw the same coded error on its side. */
 export function failedAnswer(error: unknown): LedgerAnswer<never> {

@@ -1,11 +1,10 @@
 /**
- * Writes a Worker isolate defers and sends to each tenant's ledger together: records that need not be
- * in the ledger before the request or batch that made them answers (plugin-call accounting, an event's
- * "sent" mark). Group commit, without timers: a record goes out at once when nothing is being written
- * for its tenant, and records that arrive while a write is in flight go together in the next one. So an
- * idle tenant's record costs one call as before, and a busy one's cost one call per round trip, however
- * many there are. Only for records whose loss with a dying isolate costs nothing but accuracy:
- * accounting, or a mark whose absence means a harmless resend.
+ * Writes a request or a consumer batch defers and sends to each tenant's ledger together: records that
+ * need not be in the ledger before the work that made them answers (plugin-call accounting). Group
+ * commit, without timers: a record goes out at once when nothing is being written for its tenant, and
+ * records that arrive while a write is in flight go together in the next one. So a lone record costs
+ * one call as before, and a batch's hundred cost one call per round trip. Only for records whose loss
+ * with a dying isolate costs nothing but accuracy.
  */
 import type { ApiEnv } from "../env.ts";
 import type { Logger } from "../logging/index.ts";
@@ -23,25 +22,37 @@ export interface WriteBehind<T> {
   flush(deps: WriteBehindDeps): Promise<void>;
 }
 
-/** A drain older than this is taken for dead (its request's context ended mid-write): another starts. */
-const STALE_MS = 5_000;
 /** Records per write at most: a program's arguments stay small. */
 const MAX_PER_WRITE = 500;
+
+interface State<T> {
+  pending: Map<string, T[]>;
+  draining: Map<string, Promise<void>>;
+}
 
 export function writeBehind<T>(
   what: string,
   write: (env: WriteBehindDeps["env"], tenantId: string, records: T[]) => Promise<unknown>,
 ): WriteBehind<T> {
-  const pending = new Map<string, T[]>();
-  const draining = new Map<string, { done: Promise<void>; since: number }>();
+  // per request or batch (its deps), never shared across them: a write started under a context that
+  // has ended may never settle, and nothing of another context may wait on it
+  const states = new WeakMap<WriteBehindDeps, State<T>>();
+  const stateOf = (deps: WriteBehindDeps) => {
+    let state = states.get(deps);
+    if (!state) {
+      state = { pending: new Map(), draining: new Map() };
+      states.set(deps, state);
+    }
+    return state;
+  };
 
-  const drain = (deps: WriteBehindDeps, tenantId: string): Promise<void> => {
+  const drain = (deps: WriteBehindDeps, state: State<T>, tenantId: string): Promise<void> => {
     const done = (async () => {
       for (;;) {
-        const records = pending.get(tenantId) ?? [];
+        const records = state.pending.get(tenantId) ?? [];
         if (records.length === 0) break;
         const batch = records.splice(0, MAX_PER_WRITE);
-        if (records.length === 0) pending.delete(tenantId);
+        if (records.length === 0) state.pending.delete(tenantId);
         try {
           await write(deps.env, tenantId, batch);
         } catch (error) {
@@ -49,30 +60,28 @@ export function writeBehind<T>(
         }
       }
     })().finally(() => {
-      if (draining.get(tenantId)?.done === done) draining.delete(tenantId);
+      if (state.draining.get(tenantId) === done) state.draining.delete(tenantId);
     });
-    draining.set(tenantId, { done, since: Date.now() });
+    state.draining.set(tenantId, done);
     return done;
-  };
-
-  const running = (tenantId: string) => {
-    const d = draining.get(tenantId);
-    return d && Date.now() - d.since < STALE_MS ? d : null;
   };
 
   return {
     add(deps, tenantId, record) {
-      const records = pending.get(tenantId) ?? [];
+      const state = stateOf(deps);
+      const records = state.pending.get(tenantId) ?? [];
       records.push(record);
-      pending.set(tenantId, records);
-      if (!running(tenantId)) deps.waitUntil(drain(deps, tenantId));
+      state.pending.set(tenantId, records);
+      if (!state.draining.has(tenantId)) deps.waitUntil(drain(deps, state, tenantId));
     },
     async flush(deps) {
-      const tenants = new Set([...pending.keys(), ...draining.keys()]);
+      const state = states.get(deps);
+      if (!state) return;
+      const tenants = new Set([...state.pending.keys(), ...state.draining.keys()]);
       await Promise.all(
         [...tenants].map(async (tenantId) => {
-          await running(tenantId)?.done;
-          if (pending.get(tenantId)?.length) await drain(deps, tenantId);
+          await state.draining.get(tenantId);
+          if (state.pending.get(tenantId)?.length) await drain(deps, state, tenantId);
         }),
       );
     },

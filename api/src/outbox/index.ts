@@ -92,7 +92,8 @@ function producer(queues: OutboxQueues, queue: OutboxQueue): Queue<unknown> {
 
 /**
  * Sends committed events and marks them sent; a failed send is logged and left for the re-drive. The
- * mark is `markSent` when given (a request's deferred mark, hooks/events.ts), else written to `db` now.
+ * mark is `mark` when given (a request leaves it to the consumer that receives the event,
+ * hooks/events.ts), else written to `db` now (the re-drive, a plugin's emit).
  */
 export async function flushOutbox(
   db: TenantDb,
@@ -121,15 +122,24 @@ export async function flushOutbox(
   if (sent.length > 0) await mark(sent);
 }
 
-export async function markSent(db: TenantDb, ids: readonly string[]): Promise<void> {
-  // D1 binds at most 100 parameters a statement
+/** The UPDATEs that mark events sent, for a caller's batch (D1 binds at most 100 parameters a statement). */
+export function markSentStatements(db: TenantDb, ids: readonly string[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  const at = new Date().toISOString();
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
-    await db
-      .prepare(`UPDATE outbox SET sent_at = ? WHERE id IN (${chunk.map(() => "?").join(", ")})`)
-      .bind(new Date().toISOString(), ...chunk)
-      .run();
+    statements.push(
+      db
+        .prepare(`UPDATE outbox SET sent_at = ? WHERE id IN (${chunk.map(() => "?").join(", ")}) AND sent_at IS NULL`)
+        .bind(at, ...chunk),
+    );
   }
+  return statements;
+}
+
+export async function markSent(db: TenantDb, ids: readonly string[]): Promise<void> {
+  const statements = markSentStatements(db, ids);
+  if (statements.length > 0) await db.batch(statements);
 }
 
 const unsentRow = z.object({
