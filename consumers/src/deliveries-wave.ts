@@ -14,7 +14,7 @@ import {
   type Outcome,
 } from "../../api/src/deliveries/index.ts";
 import { runLedger } from "../../api/src/ledger/index.ts";
-import type { SandboxDeps } from "../../api/src/sandbox/index.ts";
+import type { CallRecord, SandboxDeps } from "../../api/src/sandbox/index.ts";
 import type { ConsumerEnv } from "./env.ts";
 import { MAX_CONCURRENCY, runInOrder } from "./fair-share.ts";
 import { afterLease, attemptDelivery, type Verdict } from "./run-delivery.ts";
@@ -25,7 +25,7 @@ type Deps = SandboxDeps & { env: ConsumerEnv };
 export type Item = [Message<unknown>, DeliveryMessage];
 
 /** Deliveries per wave: each tenant's claims of a wave are one call, its outcomes one more. */
-export const WAVE = 16;
+export const WAVE = 32;
 
 /** A claim lasts for the whole wave it is part of: every delivery may run a full lease's time, 4 at a time. */
 const leaseFor = (deliveries: number) => LEASE_SECONDS * Math.ceil(deliveries / MAX_CONCURRENCY);
@@ -92,13 +92,16 @@ async function runWave(deps: Deps, items: readonly Item[], settle: Settle): Prom
 
   const done = new Map<string, { item: Item; outcome: Outcome; verdict: Verdict }[]>();
   const unclaimed: Promise<void>[] = [];
+  // the wave's plugin calls: their accounting goes with the outcomes, not a write of its own
+  const calls: CallRecord[] = [];
+  const waveDeps: Deps = { ...deps, calls };
   await runInOrder(claimed, async ({ item, view, claim }) => {
     const [message, body] = item;
     if (!claim.claimed) {
       unclaimed.push(settle(message, body, unclaimedVerdict(deps, body, claim)));
       return;
     }
-    const attempted = await attemptDelivery(deps, () => targetIn(deps.env, view, body.plugin_slug), body, claim);
+    const attempted = await attemptDelivery(waveDeps, () => targetIn(deps.env, view, body.plugin_slug), body, claim);
     const list = done.get(body.tenant_id) ?? [];
     list.push({ item, ...attempted });
     done.set(body.tenant_id, list);
@@ -109,12 +112,10 @@ async function runWave(deps: Deps, items: readonly Item[], settle: Settle): Prom
     ...[...done].map(async ([tenantId, results]) => {
       try {
         await withTransientRetries(() =>
-          runLedger(
-            deps.env,
-            tenantId,
-            "recordOutcomes",
-            results.map((r) => r.outcome),
-          ),
+          runLedger(deps.env, tenantId, "recordOutcomes", {
+            outcomes: results.map((r) => r.outcome),
+            calls: calls.filter((c) => c.tenantId === tenantId),
+          }),
         );
       } catch (error) {
         // the attempts ran but are not recorded: the deliveries stay claimed until their lease ends, then run again

@@ -8,6 +8,7 @@
 import type { TenantDb } from "../ledger/tenant-db.ts";
 import { staleView, type TenantView } from "../ledger/view.ts";
 import { markSentStatements } from "../outbox/index.ts";
+import { type CallRecord, callInsert } from "../sandbox/accounting.ts";
 import {
   type AttemptRecord,
   type Claim,
@@ -65,12 +66,19 @@ export interface Outcome {
   final: boolean;
 }
 
-/** Records a wave's attempts and the deliveries' new states, in one transaction. */
-export async function recordOutcomes(db: TenantDb, outcomes: readonly Outcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
-  await db.batch(
-    outcomes.flatMap(({ attempt, final }) =>
+export interface OutcomesArgs {
+  outcomes: Outcome[];
+  /** The plugin calls the wave made for this tenant: their accounting, in the same transaction. */
+  calls: CallRecord[];
+}
+
+/** Records a wave's attempts, the deliveries' new states and the calls' accounting, in one transaction. */
+export async function recordOutcomes(db: TenantDb, { outcomes, calls }: OutcomesArgs): Promise<void> {
+  const statements = [
+    ...outcomes.flatMap(({ attempt, final }) =>
       attempt.outcome === "succeeded" ? successStatements(db, attempt) : failureStatements(db, attempt, final),
     ),
-  );
+    ...calls.map((call) => callInsert(db, call)),
+  ];
+  if (statements.length > 0) await db.batch(statements);
 }

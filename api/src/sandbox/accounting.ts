@@ -24,7 +24,7 @@ export interface CallRecord {
   error?: { code: string; message: string };
 }
 
-function callInsert(db: TenantDb, call: CallRecord): D1PreparedStatement {
+export function callInsert(db: TenantDb, call: CallRecord): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO plugin_calls (tenant_id, slug, kind, name, started_at, duration_ms, outcome, error_code, error_message)

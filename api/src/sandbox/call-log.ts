@@ -1,8 +1,8 @@
 /**
- * The plugin calls a Worker isolate made, written to their tenants' ledgers together (ledger/
- * write-behind.ts): a before-hook chain of five plugins, or a consumer wave of sixteen deliveries, costs
- * its ledger one write per round trip for all of its accounting, not one per call. Health lags a call by
- * a round trip at most.
+ * The plugin calls a request or an analytics batch made, written to their tenants' ledgers together
+ * (ledger/write-behind.ts): a before-hook chain of five plugins costs its ledger one write per round
+ * trip for all of its accounting, not one per call (a hook-events wave writes its calls' accounting with
+ * its outcomes instead). Health lags a call by a round trip at most.
  */
 import { runLedger } from "../ledger/index.ts";
 import { type WriteBehindDeps, writeBehind } from "../ledger/write-behind.ts";

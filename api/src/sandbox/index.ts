@@ -3,7 +3,7 @@
  * (Worker Loader), reaching the world only through capability entrypoints scoped
  * to one tenant and plugin.
  */
-export { type CallStats, callStats, callStatsSchema, recordCall } from "./accounting.ts";
+export { type CallRecord, type CallStats, callStats, callStatsSchema, recordCall } from "./accounting.ts";
 export { bundleKey, loadBundleCode, publishPlugin, sha256Hex } from "./bundles.ts";
 export { type CallHistory, callHistory, callHistorySchema, historyBuckets, MAX_BUCKETS } from "./call-history.ts";
 export { flushCallLog, logCall } from "./call-log.ts";

@@ -13,7 +13,7 @@ import type { Invocation, PluginWorkerApi } from "@digital-commerce/plugin-sdk/r
 import type { ApiEnv } from "../env.ts";
 import { ledgerDb } from "../ledger/index.ts";
 import type { Logger } from "../logging/index.ts";
-import type { CallKind, CallOutcome } from "./accounting.ts";
+import type { CallKind, CallOutcome, CallRecord } from "./accounting.ts";
 import { logCall } from "./call-log.ts";
 import { type MeteredCall, pluginDatabase, recordSecurityEvent } from "./capabilities/index.ts";
 import { SandboxError, type SandboxErrorCode } from "./errors.ts";
@@ -27,6 +27,11 @@ export interface SandboxDeps {
   exports: Cloudflare.Exports;
   waitUntil(promise: Promise<unknown>): void;
   log: Logger;
+  /**
+   * Where the calls' accounting goes instead of the call log, for a caller that writes it in a ledger
+   * call of its own (a consumer wave records it with the wave's outcomes).
+   */
+  calls?: CallRecord[];
 }
 
 export interface PluginCall<T> {
@@ -114,7 +119,7 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
   let timer: ReturnType<typeof setTimeout> | undefined;
   // accounting goes to the isolate's call log, one ledger write per tenant per flush (call-log.ts)
   const record = (outcome: CallOutcome, error?: { code: string; message: string }) =>
-    logCall(deps, {
+    (deps.calls ? (call: CallRecord) => deps.calls?.push(call) : (call: CallRecord) => logCall(deps, call))({
       tenantId: target.tenant.id,
       slug: target.slug,
       kind: call.kind,
