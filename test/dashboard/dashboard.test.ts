@@ -417,10 +417,11 @@ describe("the operator dashboard", () => {
     await page.getByRole("link", { name: "Dead letters" }).click();
     await chooseOption(page, "Plugin", "All plugins");
     const installedLetter = page.locator("tr", { hasText: "plugin_installed" });
-    await installedLetter.getByRole("button", { name: /^Purge/ }).click();
-    await page.getByRole("button", { name: "Confirm purge" }).click();
-    await page.getByText("Purged 1").waitFor();
-    await installedLetter.waitFor({ state: "detached" });
+    // bounded waits: a step that never comes fails naming itself, not as the whole test's timeout
+    await installedLetter.getByRole("button", { name: /^Purge/ }).click({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Confirm purge" }).click({ timeout: 15_000 });
+    await page.getByText("Purged 1").waitFor({ timeout: 15_000 });
+    await installedLetter.waitFor({ state: "detached", timeout: 15_000 });
     // that one only: the recorder's other letters stay
     const left = await api<{ dead_letters: { hook: string }[] }>("GET", "/api/admin/dead-letters?plugin=recorder");
     expect(left.body.dead_letters.map((d) => d.hook)).not.toContain("plugin_installed");
