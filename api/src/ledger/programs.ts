@@ -35,7 +35,6 @@ export const programs = {
   claimWave: (db: SqlDatabase, args: Parameters<typeof claimWave>[1]) => claimWave(d1(db), args),
   recordOutcomes: (db: SqlDatabase, args: Parameters<typeof recordOutcomes>[1]) => recordOutcomes(d1(db), args),
   recordCalls: (db: SqlDatabase, args: Parameters<typeof recordCalls>[1]) => recordCalls(d1(db), args),
-  markSent: (db: SqlDatabase, ids: string[]) => markSent(d1(db), ids),
 } satisfies Record<string, (db: SqlDatabase, args: never) => Promise<unknown>>;
 
 export type Programs = typeof programs;

@@ -18,8 +18,6 @@ export interface WriteBehindDeps {
 export interface WriteBehind<T> {
   /** Takes a record for its tenant's next write. */
   add(deps: WriteBehindDeps, tenantId: string, record: T): void;
-  /** Resolves once every record taken so far is written (or its write failed and was logged). */
-  flush(deps: WriteBehindDeps): Promise<void>;
 }
 
 /** Records per write at most: a program's arguments stay small. */
@@ -73,17 +71,6 @@ export function writeBehind<T>(
       records.push(record);
       state.pending.set(tenantId, records);
       if (!state.draining.has(tenantId)) deps.waitUntil(drain(deps, state, tenantId));
-    },
-    async flush(deps) {
-      const state = states.get(deps);
-      if (!state) return;
-      const tenants = new Set([...state.pending.keys(), ...state.draining.keys()]);
-      await Promise.all(
-        [...tenants].map(async (tenantId) => {
-          await state.draining.get(tenantId);
-          if (state.pending.get(tenantId)?.length) await drain(deps, state, tenantId);
-        }),
-      );
     },
   };
 }

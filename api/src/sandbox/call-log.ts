@@ -16,8 +16,3 @@ const log = writeBehind<CallRecord>("plugin calls", (env, tenantId, calls) =>
 export function logCall(deps: WriteBehindDeps, call: CallRecord): void {
   log.add(deps, call.tenantId, call);
 }
-
-/** Writes every pending record now. */
-export function flushCallLog(deps: WriteBehindDeps): Promise<void> {
-  return log.flush(deps);
-}

@@ -6,7 +6,7 @@
 export { type CallRecord, type CallStats, callStats, callStatsSchema, recordCall } from "./accounting.ts";
 export { bundleKey, loadBundleCode, publishPlugin, sha256Hex } from "./bundles.ts";
 export { type CallHistory, callHistory, callHistorySchema, historyBuckets, MAX_BUCKETS } from "./call-history.ts";
-export { flushCallLog, logCall } from "./call-log.ts";
+export { logCall } from "./call-log.ts";
 export * from "./capabilities/index.ts";
 export { CapabilityError, SandboxError, type SandboxErrorCode } from "./errors.ts";
 export { invocationOf, invokePlugin, type PluginCall, type SandboxDeps } from "./invoke.ts";
