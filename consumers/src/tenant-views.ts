@@ -5,7 +5,6 @@
  * view here is never trusted past a change: the program answers with the current one instead.
  */
 
-import { runLedger } from "../../api/src/ledger/index.ts";
 import type { TenantView } from "../../api/src/ledger/view.ts";
 import { type Installation, parseInstallation } from "../../api/src/registry/index.ts";
 import { installationTarget, type SandboxTarget } from "../../api/src/sandbox/index.ts";
@@ -49,15 +48,6 @@ export function adoptView(tenantId: string, view: TenantView): CachedView {
   if (views.size >= MAX_TENANTS) views.delete(views.keys().next().value as string);
   views.set(tenantId, cached);
   return cached;
-}
-
-/** The tenant's view: the one held if any (the caller's program checks it), else read from the ledger. */
-export async function viewOf(env: ConsumerEnv, tenantId: string): Promise<CachedView> {
-  const held = heldView(tenantId);
-  if (held) return held;
-  const view = await runLedger(env, tenantId, "view", { tenantId, known: null });
-  if (!view) throw new Error(`the ledger of ${tenantId} answered no view`);
-  return adoptView(tenantId, view);
 }
 
 /** The installation of `slug` in the view as a call target (built once per generation), or null. */

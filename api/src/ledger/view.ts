@@ -27,7 +27,7 @@ export const tenantViewSchema = z.object({
 export type TenantView = z.infer<typeof tenantViewSchema>;
 
 /** The ledger's generation now. */
-export async function generationOf(db: TenantDb): Promise<number> {
+async function generationOf(db: TenantDb): Promise<number> {
   const row = await db.prepare("SELECT n FROM ledger_generation WHERE id = 1").first<{ n: number }>();
   return row?.n ?? 0;
 }
