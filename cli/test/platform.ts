@@ -3,7 +3,7 @@
  * tenant, plugins/) in a temporary state folder, both Workers under one wrangler on a free port.
  */
 import type { ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,6 +57,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       await exited;
       clearTimeout(timeout);
     }
+    // a failure seen only in CI is read from the platform's own log: TEST_PLATFORM_LOGS keeps a copy
+    const keep = process.env.TEST_PLATFORM_LOGS;
+    if (keep) copyFileSync(log, join(keep, `wrangler-${port}.log`));
     rmSync(persistTo, { recursive: true, force: true });
   }
 
