@@ -27,6 +27,7 @@ export async function sandbox({ port = 8798 } = {}) {
     const { tenant } = await setup.json();
     const warm = await (await fetch(`${base}/warm?tenant=${tenant}&batch=50&rounds=20`)).json();
     const cold = await (await fetch(`${base}/cold?tenant=${tenant}&n=15`)).json();
+    const breakdown = await (await fetch(`${base}/breakdown?tenant=${tenant}&batch=50&rounds=20`)).json();
     console.log("\nSandboxed plugin calls (core-utils before_product_create; measured inside workerd, medians)");
     console.log(
       `  warm isolate, through the platform sandbox: ${warm.sandboxed_ms.toFixed(3)} ms per call (${warm.calls} calls, batches of 50)`,
@@ -43,6 +44,9 @@ export async function sandbox({ port = 8798 } = {}) {
     console.log(
       `  cold start (new isolate, then the call):     ${cold.cold_ms.toFixed(1)} ms (${cold.samples} samples)`,
     );
+    console.log("  where a warm call's time goes (each row adds to the one before it):");
+    for (const [name, ms] of Object.entries(breakdown))
+      console.log(`    ${name.padEnd(60)} ${ms.toFixed(3)} ms per call`);
     return { warmMs: warm.sandboxed_ms, inProcessMs: warm.in_process_ms, coldMs: cold.cold_ms };
   } finally {
     if (server.exitCode === null) {

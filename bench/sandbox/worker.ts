@@ -6,19 +6,22 @@
  */
 
 import type { ProductHookData } from "@digital-commerce/plugin-sdk";
-import { buildContext } from "@digital-commerce/plugin-sdk/runtime";
+import { buildContext, type PluginWorkerApi } from "@digital-commerce/plugin-sdk/runtime";
 import type { ApiEnv } from "../../api/src/env.ts";
 import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { activatePlugin, installPlugin } from "../../api/src/lifecycle/index.ts";
 import { createLogger } from "../../api/src/logging/index.ts";
 import {
   abandonIsolate,
+  effectiveLimits,
   findTarget,
   invocationOf,
   invokePlugin,
   publishPlugin,
+  quotasFor,
   type SandboxDeps,
 } from "../../api/src/sandbox/index.ts";
+import { COMPATIBILITY_DATE, pluginWorker } from "../../api/src/sandbox/loader.ts";
 import { createTenant } from "../../api/src/tenants/index.ts";
 import normalizeProduct from "../../plugins/core-utils/src/hooks/normalizeProduct.ts";
 
@@ -100,6 +103,53 @@ export default {
         calls: batch * rounds,
         in_process_calls: batch * rounds * IN_PROCESS_FACTOR,
       });
+    }
+    if (url.pathname === "/breakdown") {
+      // where a warm call's time goes: each row adds one part of what invokePlugin does to the row before
+      const batch = Number(url.searchParams.get("batch") ?? 50);
+      const rounds = Number(url.searchParams.get("rounds") ?? 20);
+      const limits = effectiveLimits(target.manifest.limits);
+      const metered = {
+        id: "bench",
+        expiresAt: Date.now() + 3_600_000,
+        quotas: await quotasFor(ledgerDb(env, tenantId), tenantId, target.slug),
+      };
+      const invocation = invocationOf(target, {}, limits.timeoutMs);
+      const trivial = env.LOADER.get("bench-trivial", () => ({
+        compatibilityDate: COMPATIBILITY_DATE,
+        mainModule: "w.js",
+        modules: {
+          "w.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+            export default class extends WorkerEntrypoint { async runHook(h, p, i) { return p; } }`,
+        },
+      }));
+      const parts: Record<string, () => Promise<unknown>> = {
+        "trivial isolate, no arguments": () =>
+          (trivial.getEntrypoint() as unknown as { runHook(): Promise<unknown> }).runHook(),
+        "trivial isolate, the hook's arguments": () =>
+          (trivial.getEntrypoint() as unknown as PluginWorkerApi).runHook(handler, payload, invocation),
+        "plugin isolate, per-call props (pluginWorker), the handler": () =>
+          pluginWorker(env, ctx.exports, target, limits, metered).runHook(handler, payload, invocation),
+        "invokePlugin, its accounting kept in memory": () =>
+          invokePlugin({ ...deps, calls: [] }, target, {
+            kind: "hook",
+            name: "before_product_create",
+            run: (w, inv) => w.runHook(handler, payload, inv),
+          }),
+        "the whole invokePlugin": call,
+      };
+      const result: Record<string, number> = {};
+      for (const [name, run] of Object.entries(parts)) {
+        await run();
+        const samples: number[] = [];
+        for (let r = 0; r < rounds; r++) {
+          const t = performance.now();
+          for (let i = 0; i < batch; i++) await run();
+          samples.push((performance.now() - t) / batch);
+        }
+        result[name] = median(samples);
+      }
+      return Response.json(result);
     }
     if (url.pathname === "/cold") {
       const n = Number(url.searchParams.get("n") ?? 15);

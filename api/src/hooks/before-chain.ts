@@ -16,8 +16,9 @@ import type { z } from "zod";
 import type { TenantDb } from "../ledger/tenant-db.ts";
 import { invokePlugin, type SandboxDeps, SandboxError } from "../sandbox/index.ts";
 import { HookError } from "./errors.ts";
+import type { RunJournal } from "./journal.ts";
 import { type Subscription, subscribersOf } from "./subscribers.ts";
-import { type ChainTrace, nextSeq, recordChain, type TraceStep } from "./trace.ts";
+import { type ChainTrace, chainInsert, nextSeq, recordChain, type TraceStep } from "./trace.ts";
 
 /** What every hook call of one request shares: the tenant, the request's trace id and the sandbox. */
 export interface HookRun {
@@ -26,6 +27,8 @@ export interface HookRun {
   deps: SandboxDeps;
   /** The tenant's ledger: where the run's writes, its trace and its events go. */
   db: TenantDb;
+  /** The request's records (its traces, its plugin calls' accounting), written with its commit (journal.ts). */
+  journal?: RunJournal;
 }
 
 export const DEFAULT_CHAIN_BUDGET_MS = 5_000;
@@ -179,11 +182,13 @@ export async function traceBeforeHooks<H extends HookName>(
   };
   if (steps.length > 0 && options.record !== false) {
     const seq = nextSeq(run);
-    run.deps.waitUntil(
-      recordChain(run.db, run.tenantId, seq, trace).catch((e: unknown) =>
-        run.deps.log.error({ err: e, trace_id: run.traceId }, "could not record a hook trace"),
-      ),
-    );
+    if (run.journal) run.journal.trace(run.tenantId, chainInsert(run.db, run.tenantId, seq, trace));
+    else
+      run.deps.waitUntil(
+        recordChain(run.db, run.tenantId, seq, trace).catch((e: unknown) =>
+          run.deps.log.error({ err: e, trace_id: run.traceId }, "could not record a hook trace"),
+        ),
+      );
   }
   return { payload: current as HookPayload<H>, trace, outputs, ...(stop ? { stop } : {}) };
 }

@@ -6,6 +6,7 @@
 import { eventDataSchema, type HookName, type HookPayload } from "@digital-commerce/plugin-sdk";
 import { flushOutbox, type OutboxEvent, outboxEvent } from "../outbox/index.ts";
 import type { HookRun } from "./before-chain.ts";
+import { RunJournal } from "./journal.ts";
 
 /**
  * The outbox row of a notification hook, for the batch that makes the change it reports.
@@ -32,8 +33,8 @@ export function analyticsEvent(
 }
 
 /**
- * Commits the statements and the events' rows in one ledger transaction and returns the statements'
- * results; the events are sent after the answer (under the request's waitUntil), since the committed
+ * Commits the statements and the events' rows in one ledger transaction, with what the request's journal
+ * holds for the tenant (journal.ts), and returns the statements' results; the events are sent after the answer (under the request's waitUntil), since the committed
  * outbox row already guarantees them: a send that fails or never happens is re-driven by the ledger's
  * alarm. The consumer that receives an event marks it sent, in the ledger call it makes for the event
  * anyway (fan-out, analytics), so the request spends no call on the mark; a row nobody received is
@@ -45,7 +46,15 @@ export async function commitWithEvents(
   events: OutboxEvent[],
 ): Promise<D1Result[]> {
   const { env, log } = run.deps;
-  const results = await run.db.batch([...statements, ...events.map((e) => e.statement)]);
+  const ridden = run.journal?.take(run.tenantId);
+  const journal = ridden ? RunJournal.statements(run.db, ridden) : [];
+  let results: D1Result[];
+  try {
+    results = await run.db.batch([...statements, ...events.map((e) => e.statement), ...journal]);
+  } catch (error) {
+    if (ridden) run.journal?.giveBack(ridden);
+    throw error;
+  }
   if (events.length > 0) {
     run.deps.waitUntil(flushOutbox(run.db, env, events, log, () => undefined));
   }

@@ -11,22 +11,29 @@ import type { TenantDb } from "../ledger/tenant-db.ts";
 // the chain's answer shape is the admin API's (admin/answers), shared with the CLI and the dashboard
 export { type ChainTrace, chainTraceSchema, type TraceStep, traceStepSchema };
 
-// chains of one request are numbered in the order they ran
+// chains of one request are numbered in the order they ran: counted per request (its journal) where
+// there is one, since a request may build several runs
 const sequence = new WeakMap<object, number>();
 
-export function nextSeq(run: object): number {
-  const seq = (sequence.get(run) ?? 0) + 1;
-  sequence.set(run, seq);
+export function nextSeq(run: { journal?: object }): number {
+  const key = run.journal ?? run;
+  const seq = (sequence.get(key) ?? 0) + 1;
+  sequence.set(key, seq);
   return seq;
 }
 
-export function recordChain(db: TenantDb, tenantId: string, seq: number, chain: ChainTrace): Promise<unknown> {
+/** The chain's row; a row already there is kept, since this statement may ride on a business write it must never fail. */
+export function chainInsert(db: TenantDb, tenantId: string, seq: number, chain: ChainTrace): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO hook_traces (trace_id, seq, tenant_id, hook, outcome, duration_ms, steps) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO hook_traces (trace_id, seq, tenant_id, hook, outcome, duration_ms, steps) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (trace_id, seq) DO NOTHING`,
     )
-    .bind(chain.trace_id, seq, tenantId, chain.hook, chain.outcome, chain.duration_ms, JSON.stringify(chain.steps))
-    .run();
+    .bind(chain.trace_id, seq, tenantId, chain.hook, chain.outcome, chain.duration_ms, JSON.stringify(chain.steps));
+}
+
+export function recordChain(db: TenantDb, tenantId: string, seq: number, chain: ChainTrace): Promise<unknown> {
+  return chainInsert(db, tenantId, seq, chain).run();
 }
 
 const traceRow = z.object({

@@ -1,8 +1,9 @@
 /**
- * The plugin calls a request or an analytics batch made, written to their tenants' ledgers together
- * (ledger/write-behind.ts): a before-hook chain of five plugins costs its ledger one write per round
- * trip for all of its accounting, not one per call (a hook-events wave writes its calls' accounting with
- * its outcomes instead). Health lags a call by a round trip at most.
+ * The plugin calls of work that keeps no journal of its own (an analytics batch, an admin route's
+ * widget, a plugin calling a dependency's service), written to their tenants' ledgers together
+ * (ledger/write-behind.ts): one write per round trip, not one per call. A request with a journal
+ * (hooks/journal.ts) writes its calls with its commit, and a hook-events wave with its outcomes.
+ * Health lags a call by a round trip at most.
  */
 import { runLedger } from "../ledger/index.ts";
 import { type WriteBehindDeps, writeBehind } from "../ledger/write-behind.ts";

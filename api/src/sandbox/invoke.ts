@@ -29,7 +29,7 @@ export interface SandboxDeps {
   log: Logger;
   /**
    * Where the calls' accounting goes instead of the call log, for a caller that writes it in a ledger
-   * call of its own (a consumer wave records it with the wave's outcomes).
+   * call of its own (a consumer wave records it with the wave's outcomes, a request with its commit).
    */
   calls?: CallRecord[];
 }
