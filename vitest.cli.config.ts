@@ -6,6 +6,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   // the dashboard's own alias (api/dashboard/vite.config.ts), for the tests that render its components in Node
   resolve: { alias: { "@": fileURLToPath(new URL("./api/dashboard/src", import.meta.url)) } },
+  // @digital-commerce/plugin-sdk as its TypeScript source, not its dist (sdk/package.json); vitest adds its
+  // default conditions to these, and passes them to its workers' Node (--conditions) too
+  ssr: { resolve: { conditions: ["@digital-commerce/source"] } },
   test: {
     // test/dashboard: the operator dashboard in Chromium (playwright-core), against a platform of its own
     include: ["cli/test/**/*.test.ts", "test/peers/**/*.test.ts", "test/dashboard/**/*.test.ts"],

@@ -33,6 +33,10 @@ const bundles = Object.fromEntries(
 );
 
 export default defineConfig({
+  // @digital-commerce/plugin-sdk as its TypeScript source, not its dist (sdk/package.json): in the client
+  // environment and in the ssr one the test files are resolved in (vitest adds its default conditions to these)
+  resolve: { conditions: ["@digital-commerce/source"] },
+  ssr: { resolve: { conditions: ["@digital-commerce/source"] } },
   plugins: [
     cloudflareTest({
       main: "./test/worker.ts",

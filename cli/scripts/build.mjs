@@ -1,5 +1,6 @@
 // Builds the CLI into one ES module, cli/dist/admin-cli.js. npm packages and the SDK stay imports:
-// the SDK's bundler finds its isolate runtime next to its own source files.
+// the SDK's bundler finds its isolate runtime next to its own files (an installed SDK's dist; inside
+// the repository, with node --conditions=@digital-commerce/source, its TypeScript source).
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";

@@ -12,15 +12,19 @@ export interface CliRun {
   json<T = Record<string, unknown>>(): T;
 }
 
-export function runCli(
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
-): Promise<CliRun> {
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** Any command as a subprocess, with what it printed; `env` is the whole environment. */
+export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? process.cwd(),
-      // no TTY: plain output; a config file of the test's own unless the test gives one
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -38,5 +42,13 @@ export function runCli(
       resolvePromise({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) });
     });
     child.stdin.end(options.input ?? "");
+  });
+}
+
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  // no TTY: plain output; a config file of the test's own unless the test gives one
+  return runProcess(process.execPath, [CLI, ...args], {
+    ...options,
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
   });
 }

@@ -50,7 +50,11 @@ export function givenWorkspace(): Workspace {
 /** `node --test` in `dir`, as the scaffolded README says to run it. */
 export function nodeTest(dir: string): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--test"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    // the tests import the repository's SDK (through the node_modules link) as its TypeScript source, not its dist
+    const child = spawn(process.execPath, ["--conditions=@digital-commerce/source", "--test"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d) => {
       output += d;

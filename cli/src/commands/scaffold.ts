@@ -1,6 +1,7 @@
 /** `admin-cli scaffold <category> <slug>`: writes a complete plugin of that category, ready to validate, test and publish. */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve, sep } from "node:path";
 import { pluginCategories, pluginCategory, pluginSlug } from "@digital-commerce/plugin-sdk";
 import type { Command } from "commander";
 import { usageError } from "../errors.ts";
@@ -36,6 +37,43 @@ function checkedTarget(dir: string): string {
   return target;
 }
 
+const SDK = "@digital-commerce/plugin-sdk";
+
+/**
+ * Whether a plugin in `target` already has the SDK's source: inside the platform's repository (plugins/,
+ * or a folder whose node_modules links the repository's) the workspace links sdk/, not an installed copy,
+ * so the plugin's package.json names no dependency and nothing is installed.
+ */
+function hasRepositorySdk(target: string): boolean {
+  try {
+    const found = createRequire(join(target, "package.json")).resolve(`${SDK}/package.json`);
+    return !realpathSync(found).split(sep).includes("node_modules");
+  } catch {
+    return false;
+  }
+}
+
+/** The range a plugin outside the repository depends on: the version of the SDK this CLI runs with. */
+function sdkRange(): string {
+  const file = createRequire(import.meta.url).resolve(`${SDK}/package.json`);
+  const { version } = JSON.parse(readFileSync(file, "utf8")) as { version: string };
+  return `^${version}`;
+}
+
+/** What to run after scaffolding, from the folder the command ran in: each command, and what it is for. */
+function nextSteps(dir: string, installs: boolean): [command: string, note?: string][] {
+  if (!installs)
+    return [[`cd ${dir} && node --test`, "its tests"], [`admin-cli validate ${dir}`], [`admin-cli publish ${dir}`]];
+  return [
+    [`cd ${dir}`],
+    ["npm install", `the SDK (${SDK}) and the tests' types`],
+    ["npm test", "its tests (node --test)"],
+    ["admin-cli validate .", "every problem at once"],
+    ["admin-cli build .", "the bundle the platform runs"],
+    ["admin-cli publish .", "to the platform you are logged in to (admin-cli login)"],
+  ];
+}
+
 export function registerScaffold(program: Command): void {
   program
     .command("scaffold")
@@ -64,25 +102,32 @@ export function registerScaffold(program: Command): void {
       }
       const slug = checkedSlug(slugArg);
       const target = checkedTarget(options.dir ?? join("plugins", slug));
-      const files = scaffoldFiles({
+      const sdk = hasRepositorySdk(target) ? undefined : sdkRange();
+      const names = {
         slug,
         name: options.name ?? titleOf(slug),
         category: category.data,
         ...(options.author ? { author: options.author } : {}),
-      });
+      };
+      const files = scaffoldFiles(names, sdk);
       for (const [path, content] of Object.entries(files)) {
         mkdirSync(dirname(join(target, path)), { recursive: true });
         writeFileSync(join(target, path), content, { flag: "wx" });
       }
       const dir = shown(target);
       const written = Object.keys(files).sort();
-      out.result({ slug, category: category.data, dir: target, files: written }, () => {
-        out.success(`Scaffolded the ${category.data} plugin ${out.c.bold(slug)} in ${dir}`);
-        for (const file of written) out.info(`  ${file}`);
-        out.info("\nNext:");
-        out.info(`  cd ${dir} && node --test     # its tests`);
-        out.info(`  admin-cli validate ${dir}`);
-        out.info(`  admin-cli publish ${dir}`);
-      });
+      const next = nextSteps(dir, sdk !== undefined);
+      const commands = next.map(([command]) => command);
+      out.result(
+        { slug, category: category.data, dir: target, files: written, ...(sdk ? { sdk } : {}), next: commands },
+        () => {
+          out.success(`Scaffolded the ${category.data} plugin ${out.c.bold(slug)} in ${dir}`);
+          for (const file of written) out.info(`  ${file}`);
+          if (sdk) out.info(`\nIts package.json depends on ${SDK} ${sdk}.`);
+          out.info("\nNext:");
+          const width = Math.max(...commands.map((command) => command.length));
+          for (const [command, note] of next) out.info(`  ${note ? `${command.padEnd(width)}   # ${note}` : command}`);
+        },
+      );
     });
 }

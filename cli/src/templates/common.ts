@@ -55,7 +55,11 @@ ${readme.next}
 `;
 }
 
-export function packageJsonOf(p: PluginNames): string {
+/**
+ * The plugin's package.json. `sdk` is the SDK's version range when the plugin installs the SDK itself
+ * (outside the platform's repository); inside it, the repository's workspace provides the SDK.
+ */
+export function packageJsonOf(p: PluginNames, sdk?: string): string {
   const pkg = {
     name: p.slug,
     private: true,
@@ -65,6 +69,13 @@ export function packageJsonOf(p: PluginNames): string {
     scripts: { test: "node --test", validate: "admin-cli validate .", build: "admin-cli build ." },
     // type stripping of .ts files and node:sqlite (for the SDK's test context)
     engines: { node: ">=22.18" },
+    ...(sdk
+      ? {
+          dependencies: { "@digital-commerce/plugin-sdk": sdk },
+          // the tests import node:test and node:assert, whose types an editor or tsc reads from @types/node
+          devDependencies: { "@types/node": "^22.18.0" },
+        }
+      : {}),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

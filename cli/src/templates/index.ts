@@ -22,8 +22,11 @@ const templates: Record<PluginCategory, (p: PluginNames) => CategoryTemplate> = 
   utility: utilityTemplate,
 };
 
-/** Path in the plugin folder → content. */
-export function scaffoldFiles(p: PluginNames): Record<string, string> {
+/**
+ * Path in the plugin folder → content. `sdk`: the SDK's version range, for a plugin that installs the
+ * SDK itself (outside the platform's repository).
+ */
+export function scaffoldFiles(p: PluginNames, sdk?: string): Record<string, string> {
   const template = templates[p.category](p);
-  return { ...template.files, "README.md": readmeOf(p, template), "package.json": packageJsonOf(p) };
+  return { ...template.files, "README.md": readmeOf(p, template), "package.json": packageJsonOf(p, sdk) };
 }

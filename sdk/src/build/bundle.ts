@@ -35,21 +35,31 @@ export class BundleError extends Error {
   }
 }
 
+// The SDK's own files: its TypeScript source inside the platform's repository, its built dist when installed.
+const runtimeDir = resolve(import.meta.dirname, "../runtime");
+const fromSource = existsSync(join(runtimeDir, "index.ts"));
+const runtimeEntry = join(runtimeDir, fromSource ? "index.ts" : "index.js");
+
+/**
+ * The export condition that resolves `@digital-commerce/plugin-sdk` to its TypeScript source (sdk/package.json).
+ * A plugin bundled by the SDK's source imports the SDK's source too, so the bundle holds one copy of it;
+ * bundled by an installed SDK, it imports the installed SDK's dist.
+ */
+const sourceConditions: string[] = fromSource ? ["@digital-commerce/source"] : [];
+
 /** How plugin code is built for a Worker Loader isolate (workerd's conditions; node: and cloudflare: left to the runtime). */
 export const ISOLATE_BUILD = {
   bundle: true,
   format: "esm",
   platform: "neutral",
   target: "es2023",
-  conditions: ["workerd", "worker", "browser"],
+  conditions: [...sourceConditions, "workerd", "worker", "browser"],
   mainFields: ["module", "main"],
   external: ["cloudflare:*", "node:*"],
   // widgets and settings components are TSX rendering to the SDK's UI tree (sdk/src/ui/jsx-runtime.ts)
   jsx: "automatic",
   jsxImportSource: "@digital-commerce/plugin-sdk",
 } as const satisfies Parameters<typeof build>[0];
-
-const runtimeEntry = resolve(import.meta.dirname, "../runtime/index.ts");
 
 /**
  * Evaluates `manifest.ts` in Node (bundled, so its SDK imports resolve) and returns its `manifest`
@@ -68,6 +78,8 @@ export async function evaluateManifest(dir: string): Promise<unknown> {
     bundle: true,
     platform: "node",
     format: "esm",
+    // custom conditions replace esbuild's default "module" one, so it is named again
+    ...(fromSource ? { conditions: [...sourceConditions, "module"] } : {}),
     write: false,
     logLevel: "silent",
   });
@@ -212,7 +224,7 @@ export async function bundlePlugin(dir: string): Promise<PluginBundle> {
   // plugin code must not name the guard or its state, or it could switch the guard off
   const reserved = Object.keys(result.metafile.inputs).filter(
     (file) =>
-      !file.includes("sdk/src/runtime/") &&
+      !resolve(file).startsWith(`${runtimeDir}/`) &&
       !file.endsWith("plugin-entry.js") &&
       readFileSync(resolve(file), "utf8").includes("__dcp"),
   );

@@ -5,7 +5,8 @@
  * plugin.ts against its category's methods and its services, lifecycle.ts, and finally the bundle itself.
  * `admin-cli validate` prints what this finds; `admin-cli build` and `dev` refuse on its errors.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { type PluginCategory, type PluginManifest, pluginCategory } from "../manifest.ts";
 import { safeParseManifest } from "../parse.ts";
@@ -56,6 +57,8 @@ async function readManifest(root: string): Promise<ManifestRead> {
       const problems = thrown.problems.map((p) => error(p.file ?? "manifest.ts", p.message));
       return { manifest: null, declared: undefined, problems };
     }
+    const unresolved = sdkUnresolved(root, thrown);
+    if (unresolved) return { manifest: null, declared: undefined, problems: [unresolved] };
     const built = esbuildProblems(root, thrown);
     if (built) return { manifest: null, declared: undefined, problems: built };
     const message = thrown instanceof Error ? thrown.message : String(thrown);
@@ -65,6 +68,39 @@ async function readManifest(root: string): Promise<ManifestRead> {
   if (parsed.ok) return { manifest: parsed.manifest, declared: parsed.manifest, problems: [] };
   const problems = parsed.problems.map((p) => error("manifest.ts", p.message, p.path || undefined));
   return { manifest: null, declared: exported, problems };
+}
+
+const SDK = "@digital-commerce/plugin-sdk";
+
+/** Whether Node finds `specifier` from the folder `root` (a subpath the SDK lacks is another problem than no SDK). */
+function resolvable(root: string, specifier: string): boolean {
+  try {
+    createRequire(join(root, "package.json")).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * manifest.ts failing to load because the SDK cannot be resolved, as the one problem it is, with its fix:
+ * install the folder's dependencies when its package.json names the SDK, else add the SDK.
+ */
+function sdkUnresolved(root: string, thrown: unknown): PluginProblem | null {
+  const messages = (thrown as { errors?: { text: string; location?: { line: number; column: number } | null }[] })
+    ?.errors;
+  const first = Array.isArray(messages) ? messages.find((m) => m.text.startsWith(`Could not resolve "${SDK}`)) : null;
+  if (!first || resolvable(root, `${SDK}/package.json`)) return null;
+  let named = false;
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, unknown>;
+    named = ["dependencies", "devDependencies"].some((field) => SDK in ((pkg[field] as object | undefined) ?? {}));
+  } catch {
+    // no package.json, or not JSON: the SDK is not named, so the fix is to add it
+  }
+  const fix = named ? `run npm install in ${root}` : `install it in ${root}: npm install ${SDK}`;
+  const where = first.location ? `${first.location.line}:${first.location.column + 1}` : undefined;
+  return error("manifest.ts", `cannot be loaded: Cannot find package '${SDK}'; ${fix}`, where);
 }
 
 interface HandlerRef extends HandlerModule {
@@ -124,6 +160,11 @@ const inside = (root: string, file: string) =>
 export async function checkPlugin(dir: string): Promise<PluginCheck> {
   const root = resolve(dir);
   const read = await readManifest(root);
+  // a manifest that did not load names no handler and no category: whatever was checked against a guess
+  // (the category falling back to utility) would be wrong, so its own problems are the only ones
+  if (read.declared === undefined) {
+    return { manifest: null, bundle: null, problems: read.problems, ok: false };
+  }
   const problems = [...read.problems];
 
   const handlers: HandlerModule[] = [];

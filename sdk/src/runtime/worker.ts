@@ -107,6 +107,12 @@ const failureOf = (error: unknown): { name: string; message: string } =>
     ? { name: String(error.name), message: String(error.message) }
     : { name: "Error", message: String(error) };
 
+/** The entrypoint class: named, not inferred, since a declaration file cannot spell a class expression's private members. */
+type PluginWorkerClass = new (
+  ctx: ExecutionContext,
+  env: CapabilityEnv,
+) => WorkerEntrypoint<CapabilityEnv> & PluginWorkerApi;
+
 /**
  * Wraps a plugin's handlers as its isolate's entrypoint. The bundler generates the call;
  * plugin authors do not write it.
@@ -114,7 +120,7 @@ const failureOf = (error: unknown): { name: string; message: string } =>
  * @example
  * export default definePluginWorker({ manifest, handlers: { "src/hooks/x.ts": x } });
  */
-export function definePluginWorker(definition: PluginWorkerDefinition) {
+export function definePluginWorker(definition: PluginWorkerDefinition): PluginWorkerClass {
   return class PluginWorker extends WorkerEntrypoint<CapabilityEnv> implements PluginWorkerApi {
     /**
      * The isolate's env, and the stubs the platform binds to this one call (its entrypoint's props):
