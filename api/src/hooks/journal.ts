@@ -26,6 +26,14 @@ export interface Ridden {
   traces: Traced[];
 }
 
+/** The tenant's items, removed from `items` in place (SandboxDeps.calls is the same array). */
+function takeOut<T extends { tenantId: string }>(items: T[], tenantId: string): T[] {
+  const taken = items.filter((item) => item.tenantId === tenantId);
+  const kept = items.filter((item) => item.tenantId !== tenantId);
+  items.splice(0, items.length, ...kept);
+  return taken;
+}
+
 export class RunJournal {
   /** The sandbox's accounting goes here (SandboxDeps.calls) instead of a write of its own. */
   readonly calls: CallRecord[] = [];
@@ -38,14 +46,7 @@ export class RunJournal {
 
   /** The tenant's records, taken out for a commit of its ledger. */
   take(tenantId: string): Ridden {
-    const taken: Ridden = { calls: [], traces: [] };
-    for (let i = this.calls.length - 1; i >= 0; i--) {
-      if (this.calls[i]?.tenantId === tenantId) taken.calls.unshift(...this.calls.splice(i, 1));
-    }
-    for (let i = this.#traces.length - 1; i >= 0; i--) {
-      if (this.#traces[i]?.tenantId === tenantId) taken.traces.unshift(...this.#traces.splice(i, 1));
-    }
-    return taken;
+    return { calls: takeOut(this.calls, tenantId), traces: takeOut(this.#traces, tenantId) };
   }
 
   /** What a failed commit took, back for the end of the request. */
