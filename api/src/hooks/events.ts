@@ -33,12 +33,13 @@ export function analyticsEvent(
 }
 
 /**
- * Commits the statements and the events' rows in one ledger transaction, with what the request's journal
- * holds for the tenant (journal.ts), and returns the statements' results; the events are sent after the answer (under the request's waitUntil), since the committed
- * outbox row already guarantees them: a send that fails or never happens is re-driven by the ledger's
- * alarm. The consumer that receives an event marks it sent, in the ledger call it makes for the event
- * anyway (fan-out, analytics), so the request spends no call on the mark; a row nobody received is
- * exactly what the re-drive should send again.
+ * Commits the statements and the events' rows in one ledger transaction, with what the request's
+ * journal holds for the tenant (journal.ts), and returns the statements' results; the events are sent
+ * after the answer (under the request's waitUntil), since the committed outbox row already guarantees
+ * them: a send that fails or never happens is re-driven by the ledger's alarm. The consumer that
+ * receives an event marks it sent, in the ledger call it makes for the event anyway (fan-out,
+ * analytics), so the request spends no call on the mark; a row nobody received is exactly what the
+ * re-drive should send again.
  */
 export async function commitWithEvents(
   run: HookRun,
