@@ -5,7 +5,13 @@
  * Claiming and recording are the wave's (deliveries-wave.ts), one ledger call each for a whole tenant.
  */
 
-import { backoffSeconds, type DeliveryMessage, type Outcome, retryPolicy } from "../../api/src/deliveries/index.ts";
+import {
+  type AttemptRecord,
+  backoffSeconds,
+  type DeliveryMessage,
+  type Outcome,
+  retryPolicy,
+} from "../../api/src/deliveries/index.ts";
 import { ledgerDb } from "../../api/src/ledger/index.ts";
 import { eventPayload, WEBHOOK_TOPIC_PREFIX } from "../../api/src/outbox/index.ts";
 import { invokePlugin, type SandboxDeps, SandboxError, type SandboxTarget } from "../../api/src/sandbox/index.ts";
@@ -85,18 +91,22 @@ export async function attemptDelivery(
 ): Promise<Attempted> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const attemptOf = (outcome: "succeeded" | "failed" | "timeout", error?: string) => ({
+  // the version active when the attempt ran (an upgrade between attempts shows as two versions)
+  let version: string | undefined;
+  const attemptOf = (outcome: "succeeded" | "failed" | "timeout", error?: string): AttemptRecord => ({
     deliveryId: message.delivery_id,
     startedAt,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
     outcome,
     ...(error ? { error } : {}),
+    ...(version ? { pluginVersion: version } : {}),
   });
   let outcome: "succeeded" | "failed" | "timeout" = "succeeded";
   let error: string | undefined;
   let final = false;
   try {
     const target = await withTransientRetries(targetOf);
+    version = target?.version;
     if (target?.state !== "active") {
       // replay it once the plugin is active again
       final = true;

@@ -69,6 +69,7 @@ export class PluginBuilder {
   readonly #widgets: WidgetInput[] = [];
   #limits: PluginLimits = {};
   readonly #migrations: Migration[] = [];
+  #changelog: string | undefined;
   // Problems the schema cannot see once the builder has turned calls into a manifest.
   readonly #problems: ManifestProblem[] = [];
 
@@ -231,15 +232,29 @@ export class PluginBuilder {
 
   /**
    * Adds a schema migration of the plugin's own database (needs the `db` capability).
-   * Migrations run once each, in the order declared, when a tenant installs the plugin.
+   * Migrations run once each, in the order declared: at install, and on an upgrade the ones the
+   * tenant's database has not had yet. `down` undoes it; a rollback past a migration without one
+   * is refused.
    *
    * @example
    * createPlugin("Notes", "notes")
    *   .permission({ capabilities: ["db"] })
-   *   .migration("0001_init", "CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+   *   .migration("0001_init", "CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+   *   .migration("0002_tags", "ALTER TABLE notes ADD COLUMN tags TEXT", "ALTER TABLE notes DROP COLUMN tags");
    */
-  migration(id: string, sql: string): this {
-    this.#migrations.push({ id, sql });
+  migration(id: string, sql: string, down?: string): this {
+    this.#migrations.push(down === undefined ? { id, sql } : { id, sql, down });
+    return this;
+  }
+
+  /**
+   * What changed in this version, shown to operators in the catalogue and before an upgrade.
+   *
+   * @example
+   * createPlugin("Notes", "notes").version("1.1.0").changelog("Notes can be tagged.");
+   */
+  changelog(text: string): this {
+    this.#changelog = text;
     return this;
   }
 
@@ -309,6 +324,7 @@ export class PluginBuilder {
       permissions: { network: this.#network, capabilities: this.#capabilities, sockets: this.#sockets },
       limits: this.#limits,
       migrations: this.#migrations,
+      ...(this.#changelog === undefined ? {} : { changelog: this.#changelog }),
       ...(hasAdminUi
         ? {
             admin_ui: {

@@ -180,6 +180,8 @@ export type {
   ServiceClient,
   TenantInfo,
   TransactionDatabase,
+  UpgradeCallback,
+  UpgradeInfo,
 } from "./types.ts";
 export {
   authenticatedUserSchema,

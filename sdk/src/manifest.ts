@@ -131,6 +131,15 @@ export const settingSpecSchema = z
      * its scheme names, which must be one of these. Like `egress`, the operator who sets it grants it.
      */
     socket: z.array(socketTransport).min(1).optional(),
+    /**
+     * The key this setting had in an earlier version: an upgrade carries the stored value over to the
+     * new key (converted when the type changed and the conversion loses nothing), so a rename keeps
+     * the tenant's configuration.
+     */
+    renamed_from: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, "must be snake_case")
+      .optional(),
   })
   .superRefine((spec, ctx) => {
     if (spec.socket && spec.type !== "url") {
@@ -209,6 +218,8 @@ export const limitsSchema = z.object({
 export const migrationSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a file-name-like id such as 0001_init"),
   sql: z.string().min(1),
+  /** The SQL that undoes `sql`. Without it, a rollback past this migration is refused: its schema would stay. */
+  down: z.string().min(1).optional(),
 });
 
 export const pluginManifestSchema = z
@@ -230,6 +241,8 @@ export const pluginManifestSchema = z
     permissions: permissionsSchema.default({ network: [], capabilities: [], sockets: [] }),
     limits: limitsSchema.default({}),
     migrations: z.array(migrationSchema).default([]),
+    /** What changed in this version, for the operators who upgrade to it (shown in the catalogue). */
+    changelog: z.string().max(10_000).optional(),
   })
   .superRefine((m, ctx) => {
     m.dependencies.forEach((d, i) => {
@@ -346,6 +359,23 @@ export const pluginManifestSchema = z
       }
       migrationIds.add(mig.id);
     });
+    // a rename names a key this version no longer has; two settings cannot both take over one old key
+    const renamedFrom = new Map<string, string>();
+    for (const [key, spec] of Object.entries(m.settings_schema)) {
+      const old = spec.renamed_from;
+      if (old === undefined) continue;
+      const path = ["settings_schema", key, "renamed_from"];
+      if (Object.hasOwn(m.settings_schema, old)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `"${old}" is still a setting of this version; a rename retires the old key`,
+        });
+      } else if (renamedFrom.has(old)) {
+        ctx.addIssue({ code: "custom", path, message: `"${old}" is already renamed to "${renamedFrom.get(old)}"` });
+      }
+      renamedFrom.set(old, key);
+    }
     // opening store sessions is what an identity provider is for; anything else asking for it is refused
     if (m.permissions.capabilities.includes("sessions") && m.category !== "auth") {
       ctx.addIssue({

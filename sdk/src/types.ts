@@ -334,6 +334,24 @@ export type HookHandler<T, R = unknown> = (
  */
 export type LifecycleCallback = (context: PluginContext) => Promise<void> | void;
 
+/** What onUpgrade is told: the version the tenant ran, the one it moves to, the migrations just applied. */
+export interface UpgradeInfo {
+  from: string;
+  to: string;
+  migrations: string[];
+}
+
+/**
+ * Runs in the new version's isolate when a tenant upgrades to it (not on a rollback), after its pending
+ * database migrations and before the switch commits: a throw leaves the tenant on the old version.
+ *
+ * @example
+ * const onUpgrade: UpgradeCallback = async (context, { from }) => {
+ *   if (semver.lt(from, "2.0.0")) await context.cache.delete("rates");
+ * };
+ */
+export type UpgradeCallback = (context: PluginContext, upgrade: UpgradeInfo) => Promise<void> | void;
+
 /**
  * What every plugin is: its manifest plus optional lifecycle callbacks. A throw from a callback
  * stops that transition.
@@ -350,6 +368,7 @@ export interface BasePlugin {
   onActivate?: LifecycleCallback;
   onDeactivate?: LifecycleCallback;
   onUninstall?: LifecycleCallback;
+  onUpgrade?: UpgradeCallback;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -185,6 +185,9 @@ describe("API description", () => {
         "GET /api/admin/plugins/{slug}/health/history",
         "GET /api/admin/plugins/graph/dependencies",
         "POST /api/admin/plugins",
+        // versions (api/src/lifecycle/upgrade.ts, rollback.ts)
+        "POST /api/admin/plugins/{slug}/upgrade",
+        "POST /api/admin/plugins/{slug}/rollback",
         // plugin UI (api/src/admin/ui.ts)
         "GET /api/admin/plugins/{slug}/settings-component",
         "POST /api/admin/plugins/{slug}/widgets/{id}/actions/{action}",

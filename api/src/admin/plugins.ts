@@ -17,7 +17,9 @@ import {
   planActivate,
   planDeactivate,
   planInstall,
+  planRollback,
   planUninstall,
+  planUpgrade,
   readSnapshot,
   type TenantScope,
   uninstallPlugin,
@@ -192,6 +194,31 @@ pluginsAdmin.openapi(routes.deactivate, async (c) => {
   }
   const changed = await deactivatePlugin(scopeOf(c), slug, { cascade });
   return c.json({ plugin: await installationAfter(c, slug), changed }, 200);
+});
+
+pluginsAdmin.openapi(routes.upgrade, async (c) => {
+  const { slug } = c.req.valid("param");
+  const body = c.req.valid("json") ?? { approve_permissions: false };
+  const plan = await planUpgrade(scopeOf(c), slug, {
+    version: body.version,
+    config: body.config,
+    approvePermissions: body.approve_permissions,
+  });
+  if (c.req.valid("query").dry_run) return c.json({ dry_run: true as const, ...plan.result }, 200);
+  const { steps } = await plan.commit();
+  const plugin = await installationAfter(c, slug);
+  if (!plugin) throw new Error(`${slug} vanished right after its upgrade committed`);
+  return c.json({ plugin, steps }, 200);
+});
+
+pluginsAdmin.openapi(routes.rollback, async (c) => {
+  const { slug } = c.req.valid("param");
+  const plan = await planRollback(scopeOf(c), slug);
+  if (c.req.valid("query").dry_run) return c.json({ dry_run: true as const, ...plan.result }, 200);
+  const { steps } = await plan.commit();
+  const plugin = await installationAfter(c, slug);
+  if (!plugin) throw new Error(`${slug} vanished right after its rollback committed`);
+  return c.json({ plugin, steps }, 200);
 });
 
 pluginsAdmin.openapi(routes.uninstall, async (c) => {

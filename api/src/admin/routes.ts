@@ -19,9 +19,13 @@ import {
   pluginDetails,
   publishBody,
   publishResult,
+  rollbackPlan,
   slugParam,
   transitionPlan,
   transitionResult,
+  upgradeBody,
+  upgradePlan,
+  versionChangeResult,
 } from "./schemas.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -152,6 +156,38 @@ const transition = (path: "activate" | "deactivate", summary: string) =>
 
 export const activate = transition("activate", "Activate plugin");
 export const deactivate = transition("deactivate", "Deactivate plugin");
+
+export const upgrade = createRoute({
+  method: "post",
+  path: "/{slug}/upgrade",
+  tags,
+  security,
+  summary: "Upgrade plugin",
+  description: `Moves the installation to another version within what the tenant's dependents allow, keeping its state: dependencies the new version needs moved move with it, the configuration migrates, pending database migrations run (all or none), then onUpgrade; any failure leaves the old version active. New permissions need approve_permissions: true (403 PERMISSIONS_NOT_APPROVED).${dryRunNote}`,
+  request: {
+    params: slugParam,
+    query: dryRunQuery,
+    body: { content: { "application/json": { schema: upgradeBody } }, required: false },
+  },
+  responses: {
+    200: json(z.union([versionChangeResult, upgradePlan]), "Upgraded, or the dry run's plan"),
+    ...errors(400, 404, 409, 422),
+  },
+});
+
+export const rollback = createRoute({
+  method: "post",
+  path: "/{slug}/rollback",
+  tags,
+  security,
+  summary: "Roll back plugin",
+  description: `Undoes the installation's last upgrade: every plugin it moved goes back to its earlier version with the configuration and permissions it had, and the upgrade's database migrations are undone; a migration without down refuses (409 ROLLBACK_REFUSED).${dryRunNote}`,
+  request: { params: slugParam, query: dryRunQuery },
+  responses: {
+    200: json(z.union([versionChangeResult, rollbackPlan]), "Rolled back, or the dry run's plan"),
+    ...errors(400, 404, 409, 422),
+  },
+});
 
 export const uninstall = createRoute({
   method: "delete",

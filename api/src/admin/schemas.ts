@@ -27,8 +27,11 @@ export {
   pluginDetails,
   problemView,
   publishResult,
+  rollbackPlan,
   transitionPlan,
   transitionResult,
+  upgradePlan,
+  versionChangeResult,
 } from "./answers/index.ts";
 
 export const slugParam = z.object({
@@ -87,6 +90,25 @@ export const installBody = z
   })
   .strict()
   .openapi("InstallRequest");
+
+export const upgradeBody = z
+  .object({
+    version: z.string().optional().openapi({
+      description:
+        "An exact version, or a semver range whose highest version the tenant's dependents allow wins; default: the newest.",
+      example: "1.1.0",
+    }),
+    config: z.record(z.string(), z.unknown()).optional().openapi({
+      description:
+        "Values for the new version's settings; the rest carry over (renamed and retyped as the new version declares).",
+    }),
+    approve_permissions: z.boolean().default(false).openapi({
+      description:
+        "Approve the permissions the new version asks for beyond what is granted now (the dry run lists them).",
+    }),
+  })
+  .strict()
+  .openapi("UpgradeRequest");
 
 export const publishBody = z
   .object({

@@ -113,16 +113,18 @@ export interface AttemptRecord {
   durationMs: number;
   outcome: "succeeded" | "failed" | "timeout";
   error?: string;
+  /** The plugin version the attempt ran on; absent when no installation was found to run. */
+  pluginVersion?: string;
 }
 
 function attemptInsert(db: TenantDb, a: AttemptRecord): D1PreparedStatement {
   // the attempt number is the delivery's running count, so replays continue the numbering
   return db
     .prepare(
-      `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
-       SELECT id, attempts, ?, ?, ?, ? FROM deliveries WHERE id = ?`,
+      `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, plugin_version)
+       SELECT id, attempts, ?, ?, ?, ?, ? FROM deliveries WHERE id = ?`,
     )
-    .bind(a.startedAt, a.durationMs, a.outcome, a.error ?? null, a.deliveryId);
+    .bind(a.startedAt, a.durationMs, a.outcome, a.error ?? null, a.pluginVersion ?? null, a.deliveryId);
 }
 
 /** The statements that record a successful attempt, for a caller's batch. */
@@ -178,7 +180,7 @@ export async function deliveriesOfEvent(db: TenantDb, tenantId: string, eventId:
       .bind(tenantId, eventId),
     db
       .prepare(
-        `SELECT a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.error
+        `SELECT a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.error, a.plugin_version
            FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
           WHERE d.tenant_id = ? AND d.event_id = ? ORDER BY a.attempt`,
       )

@@ -39,6 +39,10 @@ const statusByCode = {
   INVALID_MANIFEST: 422,
   BUNDLE_TOO_LARGE: 413,
   LIFECYCLE_CALLBACK_FAILED: 422,
+  // upgrades and rollbacks (api/src/lifecycle/upgrade.ts, rollback.ts)
+  PERMISSIONS_NOT_APPROVED: 403,
+  MIGRATION_FAILED: 422,
+  ROLLBACK_REFUSED: 409,
   UNKNOWN_HOOK: 400,
   HOOK_VETOED: 422,
   HOOK_FAILED: 502,

@@ -414,4 +414,35 @@ CREATE INDEX dead_letters_delivery ON dead_letters(delivery_id) WHERE replayed_a
 CREATE INDEX dead_letters_replayed ON dead_letters(replayed_at) WHERE replayed_at IS NOT NULL;
 `,
   },
+  {
+    id: "0005_plugin_versions",
+    sql: `
+-- Which version of the plugin ran each attempt: a delivery queued before an upgrade runs on the version
+-- active when it runs, and a retried one may run on two.
+ALTER TABLE delivery_attempts ADD COLUMN plugin_version TEXT;
+
+-- Every version change of an installation (lifecycle/upgrade.ts): what a rollback restores. The
+-- configuration and permissions are as they were before the change (the configuration in its stored,
+-- encrypted form); migrations are the ids the change applied to the plugin's database.
+CREATE TABLE installation_changes (
+  tenant_id          TEXT NOT NULL,
+  slug               TEXT NOT NULL,
+  seq                INTEGER NOT NULL,
+  -- one upgrade moves a plugin and the dependencies it needs moved: its rows share this id, and a
+  -- rollback undoes them together
+  change_id          TEXT NOT NULL,
+  kind               TEXT NOT NULL CHECK (kind IN ('upgrade', 'rollback')),
+  from_version       TEXT NOT NULL,
+  to_version         TEXT NOT NULL,
+  config_before      TEXT NOT NULL,
+  permissions_before TEXT NOT NULL,
+  migrations         TEXT NOT NULL DEFAULT '[]',
+  at                 TEXT NOT NULL,
+  -- set on an upgrade once a rollback undid it, so the next rollback goes one further back
+  rolled_back_at     TEXT,
+  PRIMARY KEY (tenant_id, slug, seq)
+);
+CREATE INDEX installation_changes_change ON installation_changes(change_id);
+`,
+  },
 ];

@@ -8,7 +8,7 @@
  */
 
 import type { Permissions, PluginManifest } from "@digital-commerce/plugin-sdk";
-import type { LifecycleName } from "@digital-commerce/plugin-sdk/runtime";
+import type { LifecycleName, UpgradeDetail } from "@digital-commerce/plugin-sdk/runtime";
 import { revealConfig } from "../config/index.ts";
 import { ledgerDb } from "../ledger/index.ts";
 import { flushOutbox, outboxEvent } from "../outbox/index.ts";
@@ -32,6 +32,8 @@ export interface CallbackStep {
   granted: Permissions;
   /** The stored (encrypted) configuration. */
   config: Record<string, unknown>;
+  /** onUpgrade only: the version the tenant comes from and the migrations just applied. */
+  upgrade?: UpgradeDetail;
 }
 
 export async function runCallbacks(scope: TenantScope, steps: CallbackStep[], callback: LifecycleName): Promise<void> {
@@ -59,7 +61,11 @@ export async function runCallbacks(scope: TenantScope, steps: CallbackStep[], ca
           granted: step.granted,
           config,
         },
-        { kind: "lifecycle", name: callback, run: (worker, invocation) => worker.runLifecycle(callback, invocation) },
+        {
+          kind: "lifecycle",
+          name: callback,
+          run: (worker, invocation) => worker.runLifecycle(callback, invocation, step.upgrade),
+        },
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -43,16 +43,20 @@ export class TransitionBatch {
 
   constructor(private readonly scope: TenantScope) {}
 
-  /** The commit goes through only if `slug` is still in `state` (null: not installed). */
-  expect(slug: string, state: PluginState | null): this {
+  /** The commit goes through only if `slug` is still in `state` (null: not installed), and at `version` if given. */
+  expect(slug: string, state: PluginState | null, version?: string): this {
     const { db, tenantId } = this.scope;
     const exists = "SELECT 1 FROM installations WHERE tenant_id = ? AND slug = ?";
     this.guards.push(
       state === null
         ? db.prepare(`INSERT INTO transition_guards (ok) SELECT NOT EXISTS (${exists})`).bind(tenantId, slug)
-        : db
-            .prepare(`INSERT INTO transition_guards (ok) SELECT EXISTS (${exists} AND state = ?)`)
-            .bind(tenantId, slug, state),
+        : version === undefined
+          ? db
+              .prepare(`INSERT INTO transition_guards (ok) SELECT EXISTS (${exists} AND state = ?)`)
+              .bind(tenantId, slug, state)
+          : db
+              .prepare(`INSERT INTO transition_guards (ok) SELECT EXISTS (${exists} AND state = ? AND version = ?)`)
+              .bind(tenantId, slug, state, version),
     );
     return this;
   }

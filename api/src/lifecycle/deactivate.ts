@@ -107,8 +107,12 @@ export async function planUninstall(
         const s = p.slug;
         batch
           .expect(s, p.state)
+          .write(scope.db.prepare("DELETE FROM installations WHERE tenant_id = ? AND slug = ?").bind(scope.tenantId, s))
+          // its version history goes with it: a later install starts afresh, with nothing to roll back to
           .write(
-            scope.db.prepare("DELETE FROM installations WHERE tenant_id = ? AND slug = ?").bind(scope.tenantId, s),
+            scope.db
+              .prepare("DELETE FROM installation_changes WHERE tenant_id = ? AND slug = ?")
+              .bind(scope.tenantId, s),
           );
       }
       await batch.commit();

@@ -11,7 +11,10 @@ export type LifecycleErrorCode =
   | "DEPENDENTS_ACTIVE"
   | "DEPENDENTS_INSTALLED"
   | "CONCURRENT_MODIFICATION"
-  | "LIFECYCLE_CALLBACK_FAILED";
+  | "LIFECYCLE_CALLBACK_FAILED"
+  | "PERMISSIONS_NOT_APPROVED"
+  | "MIGRATION_FAILED"
+  | "ROLLBACK_REFUSED";
 export class LifecycleError extends PlatformError<LifecycleErrorCode> {}
 
 /** The one way a transition on a plugin the tenant does not have is refused. */

@@ -9,6 +9,7 @@ export { type ConfigView, getConfig, updateConfig } from "./configure.ts";
 export { deactivatePlugin, planDeactivate, planUninstall, uninstallPlugin } from "./deactivate.ts";
 export { LifecycleError, type LifecycleErrorCode } from "./errors.ts";
 export { type InstalledEntry, type InstallOptions, installPlugin, planInstall } from "./install.ts";
+export { planRollback, rollbackPlugin } from "./rollback.ts";
 export {
   type InstalledPlugin,
   installedDependencies,
@@ -18,3 +19,5 @@ export {
   type TenantSnapshot,
   versionsIn,
 } from "./snapshot.ts";
+export { planUpgrade, type UpgradeOptions, type UpgradePlan, upgradePlugin } from "./upgrade.ts";
+export type { PermissionChanges, VersionStep } from "./versions.ts";

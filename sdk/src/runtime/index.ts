@@ -19,6 +19,7 @@ export type {
   SessionCallOptions,
   SessionsBinding,
   StorageBinding,
+  UpgradeDetail,
 } from "./protocol.ts";
 export { lifecycleNames } from "./protocol.ts";
 export {

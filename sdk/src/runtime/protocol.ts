@@ -126,7 +126,8 @@ export interface PluginWorkerApi {
   handleRequest(handler: string, request: Request, invocation: Invocation): Promise<Response>;
   /** Runs a webhook's verify module on the provider's request: the event to queue, or the refusal. */
   verifyWebhook(handler: string, request: Request, invocation: Invocation): Promise<WebhookVerdict>;
-  runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean>;
+  /** Runs a lifecycle callback; `upgrade` (onUpgrade only) says which version the tenant is coming from. */
+  runLifecycle(callback: LifecycleName, invocation: Invocation, upgrade?: UpgradeDetail): Promise<boolean>;
   /**
    * Calls one of the category's methods (`processPayment`, `authenticate`, ...) of the plugin's
    * `plugin.ts` with `args` after the context; refuses a method not in `categoryMethods` for the
@@ -151,5 +152,12 @@ export interface PluginWorkerApi {
   renderUi(module: string, input: UiInput, invocation: Invocation): Promise<unknown>;
 }
 
-export const lifecycleNames = ["onInstall", "onActivate", "onDeactivate", "onUninstall"] as const;
+export const lifecycleNames = ["onInstall", "onActivate", "onDeactivate", "onUninstall", "onUpgrade"] as const;
+
+/** What onUpgrade is told: the version the tenant ran, the one it moves to, and the migrations just applied. */
+export interface UpgradeDetail {
+  from: string;
+  to: string;
+  migrations: string[];
+}
 export type LifecycleName = (typeof lifecycleNames)[number];

@@ -12,7 +12,14 @@ import type { UiInput } from "../ui/module.ts";
 import type { WebhookEvent, WebhookVerdict } from "../webhooks.ts";
 import { buildContext } from "./context.ts";
 import { startBudget } from "./guard.ts";
-import type { CapabilityEnv, Invocation, LifecycleName, PluginWorkerApi, ServiceOutcome } from "./protocol.ts";
+import type {
+  CapabilityEnv,
+  Invocation,
+  LifecycleName,
+  PluginWorkerApi,
+  ServiceOutcome,
+  UpgradeDetail,
+} from "./protocol.ts";
 
 export interface PluginWorkerDefinition {
   manifest: PluginManifest;
@@ -176,13 +183,13 @@ export function definePluginWorker(definition: PluginWorkerDefinition): PluginWo
       }
     }
 
-    async runLifecycle(callback: LifecycleName, invocation: Invocation): Promise<boolean> {
+    async runLifecycle(callback: LifecycleName, invocation: Invocation, upgrade?: UpgradeDetail): Promise<boolean> {
       const fn = lifecycleOf(definition, callback);
       if (!fn) return false;
       startBudget(invocation.budget_ms ?? DEFAULT_BUDGET_MS);
       const call = buildContext(this.capabilities(), definition.manifest, invocation);
       try {
-        await fn(call.context);
+        await (upgrade === undefined ? fn(call.context) : fn(call.context, upgrade));
       } finally {
         await call.settle();
       }

@@ -44,6 +44,8 @@ export const deliveryAttemptSchema = z
     duration_ms: z.number(),
     outcome: z.enum(["succeeded", "failed", "timeout"]),
     error: z.string().nullable(),
+    /** The plugin version the attempt ran on: the one active when it ran (null: no installation to run). */
+    plugin_version: z.string().nullable(),
   })
   .meta({ id: "DeliveryAttempt" });
 export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;

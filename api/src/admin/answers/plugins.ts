@@ -88,6 +88,71 @@ export const installPlan = z
   .meta({ id: "InstallPlan" });
 export type InstallPlan = z.infer<typeof installPlan>;
 
+/** How one setting fares when an installation moves to another version (config/migrate.ts). */
+export const configChange = z
+  .discriminatedUnion("change", [
+    z.object({ key: z.string(), change: z.literal("kept") }),
+    z.object({ key: z.string(), change: z.literal("renamed"), from: z.string() }),
+    z.object({
+      key: z.string(),
+      change: z.literal("retyped"),
+      from: z.string(),
+      from_type: z.string(),
+      to_type: z.string(),
+    }),
+    z.object({ key: z.string(), change: z.literal("added"), default: z.unknown().optional() }),
+    z.object({ key: z.string(), change: z.literal("set") }),
+    z.object({ key: z.string(), change: z.literal("removed") }),
+  ])
+  .meta({ id: "ConfigChange" });
+export type ConfigChange = z.infer<typeof configChange>;
+
+export const permissionChanges = z
+  .object({
+    added: permissionsSchema.meta({ description: "Asked for by the new version and not granted now: needs approval." }),
+    removed: permissionsSchema.meta({ description: "Granted now and not asked for by the new version: withdrawn." }),
+  })
+  .meta({ id: "PermissionChanges" });
+export type PermissionChanges = z.infer<typeof permissionChanges>;
+
+/** One installation's move to another version, as an upgrade or rollback plans and does it. */
+export const versionStep = z
+  .object({
+    slug: z.string(),
+    from: z.string(),
+    to: z.string(),
+    reason: z.string().meta({ description: '"requested", or which plugin\'s move brings this one along.' }),
+    permissions: permissionChanges,
+    config: z.array(configChange),
+    migrations: z
+      .array(z.string())
+      .meta({ description: "The plugin database's migrations the move applies (upgrade) or undoes (rollback)." }),
+    changelog: z.string().nullable(),
+  })
+  .meta({ id: "VersionStep" });
+export type VersionStep = z.infer<typeof versionStep>;
+
+export const upgradePlan = z
+  .object({
+    dry_run: z.literal(true),
+    steps: z.array(versionStep).meta({ description: "Every installation that would move, dependencies first." }),
+    approval_needed: z
+      .boolean()
+      .meta({ description: "A step asks for permissions not granted now: upgrade with approve_permissions: true." }),
+  })
+  .meta({ id: "UpgradePlan" });
+export type UpgradePlan = z.infer<typeof upgradePlan>;
+
+export const versionChangeResult = z
+  .object({ plugin: installationView, steps: z.array(versionStep) })
+  .meta({ id: "VersionChangeResult" });
+export type VersionChangeResult = z.infer<typeof versionChangeResult>;
+
+export const rollbackPlan = z
+  .object({ dry_run: z.literal(true), steps: z.array(versionStep) })
+  .meta({ id: "RollbackPlan" });
+export type RollbackPlan = z.infer<typeof rollbackPlan>;
+
 export const transitionPlan = z
   .object({
     dry_run: z.literal(true),

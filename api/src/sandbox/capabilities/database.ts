@@ -122,26 +122,64 @@ export class PluginDatabase extends DurableObject<ApiEnv> {
     return this.#calls.chargeRequest(owner);
   }
 
-  /** Applies the manifest's migrations not applied yet, each in its own transaction, in order. */
+  /** The ids of `migrations` this database has not had yet, in the order declared. */
+  pendingMigrations(migrations: Migration[]): string[] {
+    const done = this.#appliedIds();
+    return migrations.filter((m) => !done.has(m.id)).map((m) => m.id);
+  }
+
+  /**
+   * Applies the manifest's migrations not applied yet, in order, in one transaction: one that fails
+   * undoes the others, so the database is as the previous version left it (an upgrade then refuses).
+   */
   migrate(migrations: Migration[]): string[] {
     const sql = this.ctx.storage.sql;
+    const done = this.#appliedIds();
+    const pending = migrations.filter((m) => !done.has(m.id));
+    this.ctx.storage.transactionSync(() => {
+      for (const m of pending) {
+        try {
+          sql.exec(m.sql);
+        } catch (error) {
+          throw new Error(`migration ${m.id} failed: ${(error as Error).message}`);
+        }
+        sql.exec("INSERT INTO _platform_migrations (id, applied_at) VALUES (?, ?)", m.id, new Date().toISOString());
+      }
+    });
+    return pending.map((m) => m.id);
+  }
+
+  /**
+   * Undoes `migrations` (the ones an upgrade applied), last first, in one transaction, with each one's
+   * `down`. The caller has checked every one has a `down`; one that fails undoes the others.
+   */
+  revert(migrations: Migration[]): string[] {
+    const sql = this.ctx.storage.sql;
+    const done = this.#appliedIds();
+    const applied = migrations.filter((m) => done.has(m.id)).reverse();
+    this.ctx.storage.transactionSync(() => {
+      for (const m of applied) {
+        if (m.down === undefined) throw new Error(`migration ${m.id} has no down`);
+        try {
+          sql.exec(m.down);
+        } catch (error) {
+          throw new Error(`undoing migration ${m.id} failed: ${(error as Error).message}`);
+        }
+        sql.exec("DELETE FROM _platform_migrations WHERE id = ?", m.id);
+      }
+    });
+    return applied.map((m) => m.id);
+  }
+
+  #appliedIds(): Set<string> {
+    const sql = this.ctx.storage.sql;
     sql.exec("CREATE TABLE IF NOT EXISTS _platform_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
-    const done = new Set(
+    return new Set(
       sql
         .exec<{ id: string }>("SELECT id FROM _platform_migrations")
         .toArray()
         .map((r) => r.id),
     );
-    const applied: string[] = [];
-    for (const m of migrations) {
-      if (done.has(m.id)) continue;
-      this.ctx.storage.transactionSync(() => {
-        sql.exec(m.sql);
-        sql.exec("INSERT INTO _platform_migrations (id, applied_at) VALUES (?, ?)", m.id, new Date().toISOString());
-      });
-      applied.push(m.id);
-    }
-    return applied;
   }
 
   /** Removes every table and row: the plugin's data goes with its uninstall. */
