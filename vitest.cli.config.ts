@@ -10,8 +10,14 @@ export default defineConfig({
   // default conditions to these, and passes them to its workers' Node (--conditions) too
   ssr: { resolve: { conditions: ["@digital-commerce/source"] } },
   test: {
-    // test/dashboard: the operator dashboard in Chromium (playwright-core), against a platform of its own
-    include: ["cli/test/**/*.test.ts", "test/peers/**/*.test.ts", "test/dashboard/**/*.test.ts"],
+    // test/dashboard: the operator dashboard in Chromium (playwright-core), against a platform of its own;
+    // test/deploy: npm run deploy's plan and both Workers' bundles (wrangler deploy --dry-run, offline)
+    include: [
+      "cli/test/**/*.test.ts",
+      "test/peers/**/*.test.ts",
+      "test/dashboard/**/*.test.ts",
+      "test/deploy/**/*.test.ts",
+    ],
     environment: "node",
     globalSetup: ["./cli/test/global-setup.ts"],
     testTimeout: 60_000,

@@ -110,9 +110,9 @@ export default defineConfig({
       // each reference plugin's own tests (plugins/<slug>/test/)
       "plugins/**/*.test.ts",
     ],
-    // the peers' own tests and the dashboard's browser tests run in Node (vitest.cli.config.ts): they start
-    // servers and a browser, which workerd cannot
-    exclude: ["test/peers/**", "test/dashboard/**", ...configDefaults.exclude],
+    // the peers' own tests, the dashboard's browser tests and the deploy's run in Node (vitest.cli.config.ts):
+    // they start servers, a browser and wrangler, which workerd cannot
+    exclude: ["test/peers/**", "test/dashboard/**", "test/deploy/**", ...configDefaults.exclude],
     setupFiles: ["./test/setup.ts"],
     globalSetup: ["./test/global-setup.ts"],
   },
