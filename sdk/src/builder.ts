@@ -258,6 +258,13 @@ export class PluginBuilder {
     return this;
   }
 
+  /**
+   * Asks for capabilities, outbound hosts and socket destinations; calls add up. The operator
+   * grants them at install, and approves what a new version adds at upgrade.
+   *
+   * @example
+   * createPlugin("Rates", "rates").permission({ network: ["api.rates.example"], capabilities: ["http", "cache"] });
+   */
   permission(grant: PermissionGrant): this {
     addNew(this.#network, grant.network ?? []);
     addNew(this.#capabilities, grant.capabilities ?? []);
