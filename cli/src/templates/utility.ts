@@ -61,7 +61,7 @@ import { manifest } from "./manifest.ts";
 import status from "./src/api/status.ts";
 import beforeProductCreate from "./src/hooks/beforeProductCreate.ts";
 
-const product = { title: "  coffee   mug ", sku: "mug-1", price: 12.5, currency: "USD", metadata: {} };
+const product = { title: "  coffee   mug ", sku: "mug-1", price: 1250, currency: "USD", metadata: {} };
 
 describe(${str(p.slug)}, () => {
   it("trims the title and upper-cases the SKU with the store's prefix", async () => {
