@@ -533,6 +533,82 @@ describe("the operator dashboard", () => {
   });
 });
 
+describe("a plugin's version, from its page", () => {
+  let owner: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    // test/fixtures/versioned: one plugin in several versions, each saying what it changes
+    for (const folder of ["versioned-base-1.0.0", "versioned-1.0.0", "versioned-1.1.0", "versioned-1.2.0"]) {
+      const bundle = await bundlePlugin(join(repo, "test/fixtures/plugins", folder));
+      const published = await api("POST", "/api/admin/plugins", { manifest: bundle.manifest, code: bundle.code });
+      if (published.status >= 300) throw new Error(`publishing ${folder}: ${JSON.stringify(published.body)}`);
+    }
+    const install = await api("POST", "/api/admin/plugins/versioned/install", {
+      version: "1.0.0",
+      config: { api_key: "sk_live_dashboard", retries: "4" },
+    });
+    if (install.status !== 201) throw new Error(`installing versioned: ${JSON.stringify(install.body)}`);
+    await api("POST", "/api/admin/plugins/versioned/activate?cascade=true");
+    owner = await browser.newContext({ viewport: viewports.laptop });
+    page = await signIn(owner, platform.token);
+  });
+  afterAll(async () => {
+    await owner?.close();
+  });
+
+  const running = async () =>
+    (await api<{ installation: { version: string } }>("GET", "/api/admin/plugins/versioned")).body.installation.version;
+
+  it("upgrades after showing the plan: the changelog, each setting's fate and the migrations", async () => {
+    await page.goto(`${platform.url}/plugins/versioned`);
+    await chooseOption(page, "Move to", "1.1.0");
+    await page.getByRole("button", { name: "Upgrade", exact: true }).click();
+    const plan = page.getByTestId("version-plan");
+    await plan.waitFor();
+    const text = await plan.textContent();
+    expect(text).toContain("versioned 1.0.0 → 1.1.0");
+    expect(text).toContain("api_key is now secret_key, value kept");
+    expect(text).toContain("retries: string → integer, value converted");
+    expect(text).toContain("Database migrations: 0002_tags");
+    await shoot(page, "upgrade-plan", { fullPage: false });
+    expect(await running()).toBe("1.0.0");
+    await page.getByRole("button", { name: "Confirm upgrade" }).click();
+    await plan.waitFor({ state: "detached" });
+    await eventually(async () => ((await running()) === "1.1.0" ? true : undefined));
+  });
+
+  it("rolls the upgrade back after showing what it undoes", async () => {
+    await page.goto(`${platform.url}/plugins/versioned`);
+    await page.getByRole("button", { name: "Roll back", exact: true }).click();
+    const plan = page.getByTestId("version-plan");
+    await plan.getByText("versioned 1.1.0 → 1.0.0").waitFor();
+    expect(await plan.textContent()).toContain("Database migrations: 0002_tags");
+    await page.getByRole("button", { name: "Confirm rollback" }).click();
+    await eventually(async () => ((await running()) === "1.0.0" ? true : undefined));
+    expect((await api("POST", "/api/admin/plugins/versioned/upgrade", { version: "1.1.0" })).status).toBe(200);
+  });
+
+  it("asks to approve the permissions a version adds before it can be confirmed", async () => {
+    await page.goto(`${platform.url}/plugins/versioned`);
+    await chooseOption(page, "Move to", "1.2.0");
+    await page.getByRole("button", { name: "Upgrade", exact: true }).click();
+    await page.getByTestId("version-plan").getByText("Asks for: cache").waitFor();
+    expect(await page.getByRole("button", { name: "Confirm upgrade" }).count()).toBe(0);
+    await page.getByLabel("Approve the permissions it adds").click();
+    await page.getByRole("button", { name: "Confirm upgrade" }).click();
+    await eventually(async () => ((await running()) === "1.2.0" ? true : undefined));
+  });
+
+  it("shows why a rollback is refused: a migration that cannot be undone", async () => {
+    await page.goto(`${platform.url}/plugins/versioned`);
+    await page.getByRole("button", { name: "Roll back", exact: true }).click();
+    await page.getByText("migration 0003_archive declares no down").waitFor();
+    expect(await page.getByRole("button", { name: "Confirm rollback" }).count()).toBe(0);
+    expect(await running()).toBe("1.2.0");
+  });
+});
+
 describe("plugin dashboards", () => {
   let owner: BrowserContext;
   let page: Page;

@@ -14,6 +14,7 @@ import { adminApi } from "@/lib/api";
 import { canChange } from "@/lib/session";
 import type { InstallPlan, PluginDetails, Role, TransitionPlan } from "@/lib/types";
 import { WidgetSlots } from "@/widgets/widget-slots";
+import { PluginVersions } from "./plugin-versions.tsx";
 
 type Action = "install" | "activate" | "deactivate" | "uninstall";
 
@@ -166,6 +167,7 @@ export function PluginOverview({
             </CardContent>
           </Card>
         )}
+        {canChange(role) && details.installation && <PluginVersions details={details} onChanged={onChanged} />}
         <Card>
           <CardHeader>
             <CardTitle>Permissions it asks for</CardTitle>
