@@ -377,7 +377,8 @@ describe("the operator dashboard", () => {
     await page.locator(".recharts-bar-rectangle").first().waitFor();
     expect(await page.locator('tr[data-plugin="stripe-gateway"]').textContent()).toContain("degraded");
     await shoot(page, "health", { reload: true });
-  });
+    // the dead letter comes after five attempts with backoff: up to the two minutes waited for it above
+  }, 180_000);
 
   it("is fixed in its settings and replayed from the dead letters: the payment settles and the widget counts it", async () => {
     await page.goto(`${platform.url}/plugins/stripe-gateway/settings`);
