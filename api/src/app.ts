@@ -2,7 +2,15 @@
 
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { accountAdmin, hookRunsAdmin, pipelineAdmin, pluginsAdmin, quotasAdmin, uiAdmin } from "./admin/index.ts";
+import {
+  accountAdmin,
+  hookRunsAdmin,
+  pipelineAdmin,
+  pluginsAdmin,
+  quotasAdmin,
+  rolloutsAdmin,
+  uiAdmin,
+} from "./admin/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { authenticate } from "./auth/index.ts";
 import { commerceApi } from "./commerce/index.ts";
@@ -25,6 +33,7 @@ export function createApp() {
   app.use("/api/stores/*", traceContext);
   app.use("/webhooks/*", traceContext);
   app.route("/api/admin/plugins", pluginsAdmin);
+  app.route("/api/admin/plugins", rolloutsAdmin);
   app.route("/api/admin/webhooks", webhooksAdmin);
   app.route("/api/admin", pipelineAdmin);
   app.route("/api/admin", hookRunsAdmin);

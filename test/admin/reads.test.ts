@@ -188,6 +188,14 @@ describe("API description", () => {
         // versions (api/src/lifecycle/upgrade.ts, rollback.ts)
         "POST /api/admin/plugins/{slug}/upgrade",
         "POST /api/admin/plugins/{slug}/rollback",
+        // the versions catalogue and canary rollouts (api/src/rollouts)
+        "GET /api/admin/plugins/{slug}/versions",
+        "POST /api/admin/plugins/{slug}/versions/reindex",
+        "GET /api/admin/plugins/{slug}/rollouts",
+        "POST /api/admin/plugins/{slug}/rollouts",
+        "GET /api/admin/plugins/{slug}/rollouts/{id}",
+        "POST /api/admin/plugins/{slug}/rollouts/{id}/widen",
+        "POST /api/admin/plugins/{slug}/rollouts/{id}/stop",
         // plugin UI (api/src/admin/ui.ts)
         "GET /api/admin/plugins/{slug}/settings-component",
         "POST /api/admin/plugins/{slug}/widgets/{id}/actions/{action}",

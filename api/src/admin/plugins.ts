@@ -27,6 +27,7 @@ import {
   versionsIn,
 } from "../lifecycle/index.ts";
 import { urlPolicyOf } from "../net/index.ts";
+import { indexAfterCommit } from "../rollouts/index.ts";
 import { callHistory, callStats } from "../sandbox/index.ts";
 import { connectionCheck } from "./connection-check.ts";
 import { bundleTooLarge, MAX_PUBLISH_BODY_BYTES, publishVersion } from "./publish.ts";
@@ -54,6 +55,8 @@ function scopeOf(c: Context<AppEnv>): TenantScope {
     allowPrivateUrls: urlPolicyOf(c.env).allowPrivate,
     log: c.get("log"),
     sandbox: sandboxDepsOf(c),
+    // which tenants run which version: the D1 index rollouts and the versions catalogue read
+    afterCommit: indexAfterCommit(c.env, c.get("principal").tenantId),
   };
 }
 

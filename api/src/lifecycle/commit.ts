@@ -28,6 +28,11 @@ export interface TenantScope {
   log: Logger;
   /** Runs plugin code (lifecycle callbacks); absent, no plugin code runs. */
   sandbox?: SandboxDeps;
+  /**
+   * Told the plugins a transition touched, right after its batch commits (the D1 index of which
+   * tenants run which version, api/src/rollouts). The commit stands whatever it does: a failure is logged.
+   */
+  afterCommit?: (slugs: readonly string[]) => Promise<void>;
 }
 
 /** A transition planned from one read: what it will do (`result`), and `commit()`, which does it and answers the same. */
@@ -40,12 +45,14 @@ export class TransitionBatch {
   private readonly guards: D1PreparedStatement[] = [];
   private readonly writes: D1PreparedStatement[] = [];
   private readonly events: OutboxEvent[] = [];
+  private readonly touched = new Set<string>();
 
   constructor(private readonly scope: TenantScope) {}
 
   /** The commit goes through only if `slug` is still in `state` (null: not installed), and at `version` if given. */
   expect(slug: string, state: PluginState | null, version?: string): this {
     const { db, tenantId } = this.scope;
+    this.touched.add(slug);
     const exists = "SELECT 1 FROM installations WHERE tenant_id = ? AND slug = ?";
     this.guards.push(
       state === null
@@ -85,6 +92,9 @@ export class TransitionBatch {
       }
       throw error;
     }
+    await this.scope.afterCommit?.([...this.touched]).catch((error: unknown) => {
+      this.scope.log.error({ err: error, plugins: [...this.touched] }, "a transition's after-commit step failed");
+    });
     await flushOutbox(db, this.scope.queues, this.events, this.scope.log);
   }
 }

@@ -64,19 +64,35 @@ function percentile(sorted: number[], p: number): number | null {
   return Math.round((sorted[Math.max(0, index)] as number) * 100) / 100;
 }
 
+export const callCountsRow = z.object({
+  calls: z.number(),
+  errors: z.number(),
+  timeouts: z.number(),
+  limits: z.number(),
+});
+
+/**
+ * A plugin's calls since `since`, and how many of them ended in an error, a timeout or a limit (one
+ * `callCountsRow`): what health counts, here and in a rollout's cohorts. A socket is a connection,
+ * not a call.
+ */
+export function callCounts(db: TenantDb, tenantId: string, slug: string, since: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT COUNT(*) AS calls,
+              COALESCE(SUM(outcome = 'error'), 0) AS errors,
+              COALESCE(SUM(outcome = 'timeout'), 0) AS timeouts,
+              COALESCE(SUM(outcome = 'limit'), 0) AS limits
+         FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? AND kind != 'socket'`,
+    )
+    .bind(tenantId, slug, since);
+}
+
 /** Calls of the last 24 hours; latency percentiles over the latest 1,000 of them. */
 export async function callStats(db: TenantDb, tenantId: string, slug: string, now = new Date()): Promise<CallStats> {
   const since = new Date(now.getTime() - STATS_WINDOW_HOURS * 3_600_000).toISOString();
   const [counts, latencies, lastError, denied, connections, quotaHits] = await db.batch([
-    db
-      .prepare(
-        `SELECT COUNT(*) AS calls,
-                COALESCE(SUM(outcome = 'error'), 0) AS errors,
-                COALESCE(SUM(outcome = 'timeout'), 0) AS timeouts,
-                COALESCE(SUM(outcome = 'limit'), 0) AS limits
-           FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? AND kind != 'socket'`,
-      )
-      .bind(tenantId, slug, since),
+    callCounts(db, tenantId, slug, since),
     db
       .prepare(
         "SELECT duration_ms FROM plugin_calls WHERE tenant_id = ? AND slug = ? AND started_at >= ? AND kind != 'socket' ORDER BY id DESC LIMIT ?",
@@ -108,9 +124,7 @@ export async function callStats(db: TenantDb, tenantId: string, slug: string, no
       .bind(tenantId, slug, since),
   ]);
   const q = z.object({ hits: z.number(), lines: z.number(), bytes: z.number() }).parse(quotaHits?.results[0]);
-  const c = z
-    .object({ calls: z.number(), errors: z.number(), timeouts: z.number(), limits: z.number() })
-    .parse(counts?.results[0]);
+  const c = callCountsRow.parse(counts?.results[0]);
   const durations = z
     .array(z.object({ duration_ms: z.number() }))
     .parse(latencies?.results)

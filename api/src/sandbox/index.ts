@@ -3,7 +3,15 @@
  * (Worker Loader), reaching the world only through capability entrypoints scoped
  * to one tenant and plugin.
  */
-export { type CallRecord, type CallStats, callStats, callStatsSchema, recordCall } from "./accounting.ts";
+export {
+  type CallRecord,
+  type CallStats,
+  callCounts,
+  callCountsRow,
+  callStats,
+  callStatsSchema,
+  recordCall,
+} from "./accounting.ts";
 export { bundleKey, loadBundleCode, publishPlugin, sha256Hex } from "./bundles.ts";
 export { type CallHistory, callHistory, callHistorySchema, historyBuckets, MAX_BUCKETS } from "./call-history.ts";
 export { logCall } from "./call-log.ts";

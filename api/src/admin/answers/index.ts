@@ -114,6 +114,25 @@ export {
   versionStep,
 } from "./plugins.ts";
 export {
+  type CatalogueVersion,
+  catalogueVersion,
+  cohortHealth,
+  type ReindexResult,
+  type RolloutList,
+  type RolloutTenantView,
+  type RolloutView,
+  reindexResult,
+  rolloutHealthView,
+  rolloutList,
+  rolloutState,
+  rolloutSummary,
+  rolloutTenantStatus,
+  rolloutTenantView,
+  rolloutView,
+  type VersionsCatalogueView,
+  versionsCatalogueView,
+} from "./rollouts.ts";
+export {
   type CreatedEndpoint,
   createdEndpoint,
   type EndpointList,
