@@ -58,22 +58,25 @@ export function serviceLogger(service: string, level: string | undefined): Logge
  */
 export function lazyChild(parent: Logger, bindings: Record<string, unknown>): Logger {
   let made: Logger | undefined;
-  const target = {} as Logger;
-  return new Proxy(target, {
+  const real = (): Logger => {
+    made ??= parent.child(bindings);
+    return made;
+  };
+  return new Proxy({} as Logger, {
     get(_, key) {
       if (key === "child") {
         return (more: Record<string, unknown>, options?: unknown) =>
           options === undefined && made === undefined
             ? lazyChild(parent, { ...bindings, ...more })
-            : (made ??= parent.child(bindings)).child(more, options as never);
+            : real().child(more, options as never);
       }
-      made ??= parent.child(bindings);
-      const value = Reflect.get(made, key, made);
-      return typeof value === "function" ? value.bind(made) : value;
+      const logger = real();
+      const value = Reflect.get(logger, key, logger);
+      return typeof value === "function" ? value.bind(logger) : value;
     },
     set(_, key, value) {
-      made ??= parent.child(bindings);
-      return Reflect.set(made, key, value, made);
+      const logger = real();
+      return Reflect.set(logger, key, value, logger);
     },
   });
 }
