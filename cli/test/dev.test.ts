@@ -1,7 +1,8 @@
 /**
- * admin-cli dev: rebuilds on every change (offline with --no-publish), publishes to the platform
- * the global setup started, bumps the version when asked; and what it publishes from a scaffold
- * installs, activates and runs its hook there with no edit.
+ * admin-cli dev: rebuilds on every change (offline with --no-publish); against the platform the global
+ * setup started, publishes each build as a dev prerelease (or with --bump, the manifest's version),
+ * installs and activates the first on the demo tenant and upgrades it to each later one, so a scaffold's
+ * hook fires on a real request, and a change to it on the next, with no other command.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,13 +24,15 @@ interface DevEvent {
   event: string;
   hash?: string;
   problems?: { file: string }[];
+  version?: string;
+  installation?: { action: string };
 }
 
 /** `admin-cli --json dev ...` running in the background, its events read line by line. */
-function startDev(workspace: Workspace, args: string[]) {
+function startDev(workspace: Workspace, args: string[], env: NodeJS.ProcessEnv = {}) {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, "--json", "dev", ...args], {
     cwd: workspace.dir,
-    env: { ...process.env, ADMIN_CLI_CONFIG: workspace.path(".admin-cli.json"), ADMIN_CLI_TOKEN: undefined },
+    env: { ...process.env, ADMIN_CLI_CONFIG: workspace.path(".admin-cli.json"), ADMIN_CLI_TOKEN: undefined, ...env },
   });
   const events: DevEvent[] = [];
   const waiting: { test: (e: DevEvent) => boolean; resolve: (e: DevEvent) => void }[] = [];
@@ -132,49 +135,173 @@ describe("admin-cli dev, against the platform", () => {
     return answer;
   }
 
-  it("publishes once; the same again changes nothing; changed code needs a new version, which --bump makes", async () => {
+  const installation = async (slug: string) =>
+    (await admin<{ installation: { version: string; state: string } | null }>("GET", `/plugins/${slug}`)).installation;
+
+  // what dev installed on the shared demo tenant must not run in other tests' requests
+  const uninstall = (slug: string) => admin("DELETE", `/plugins/${slug}?cascade=true`).catch(() => undefined);
+
+  /** A product created through the commerce API, as a storefront would: the before hooks run on it. */
+  async function createProduct(sku: string): Promise<{ title: string; sku: string }> {
+    const res = await fetch(`${url}/api/commerce/products`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "  tea   pot ", sku, price: 3000, currency: "USD" }),
+    });
+    const answer = (await res.json()) as { title: string; sku: string };
+    if (res.status !== 201) throw new Error(`POST /products: ${res.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+
+  it("publishes each build as a dev prerelease and installs it: the same build again changes nothing, a changed one upgrades", async () => {
+    const slug = await givenScaffolded("cms", unique("dev-cms"));
+    try {
+      const first = await ws.cli(["dev", slug, "--once"], { env });
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain(`published ${slug}@0.1.0-dev.1`);
+      expect(first.stdout).toContain("a dev build of 0.1.0");
+      expect(first.stdout).toContain(`installed ${slug}@0.1.0-dev.1`);
+      expect(first.stdout).toContain(`${slug} is granted: network: cms.example.com; capabilities: http, cache, logger`);
+      expect(first.stdout).toContain(`activated ${slug}`);
+      expect(await installation(slug)).toMatchObject({ version: "0.1.0-dev.1", state: "active" });
+
+      const again = await ws.cli(["--json", "dev", slug, "--once"], { env });
+      expect(again.json()).toMatchObject({
+        event: "published",
+        version: "0.1.0-dev.1",
+        created: false,
+        installation: { action: "unchanged", version: "0.1.0-dev.1", state: "active" },
+      });
+
+      const hook = ws.path(slug, "src/hooks/beforeProductCreate.ts");
+      writeFileSync(hook, readFileSync(hook, "utf8").replace("limit: 1,", "limit: 2,"));
+      const changed = await ws.cli(["--json", "dev", slug, "--once"], { env });
+      expect(changed.code, changed.stdout).toBe(0);
+      expect(changed.json()).toMatchObject({
+        version: "0.1.0-dev.2",
+        created: true,
+        dev_build_of: "0.1.0",
+        installation: { action: "upgraded", from: "0.1.0-dev.1", to: "0.1.0-dev.2", state: "active" },
+      });
+      // the author's manifest is left alone
+      expect(readFileSync(ws.path(slug, "manifest.ts"), "utf8")).toContain('.version("0.1.0")');
+
+      // once 0.1.0 itself is published, dev builds are prereleases of the next patch, above it
+      expect((await ws.cli(["publish", slug], { env })).code).toBe(0);
+      const next = await ws.cli(["--json", "dev", slug, "--once"], { env });
+      expect(next.json()).toMatchObject({
+        version: "0.1.1-dev.1",
+        installation: { action: "upgraded", from: "0.1.0-dev.2", to: "0.1.1-dev.1" },
+      });
+    } finally {
+      await uninstall(slug);
+    }
+  });
+
+  it("with --bump publishes the manifest's own version, bumping it in manifest.ts; --no-install leaves the tenant alone", async () => {
     const slug = await givenScaffolded("payment", unique("dev-gateway"));
-    const first = await ws.cli(["--json", "dev", slug, "--once"], { env });
+    const first = await ws.cli(["--json", "dev", slug, "--once", "--bump", "--no-install"], { env });
     expect(first.code, first.stdout).toBe(0);
     expect(first.json()).toMatchObject({ event: "published", slug, version: "0.1.0", created: true });
-    const again = await ws.cli(["--json", "dev", slug, "--once"], { env });
-    expect(again.json()).toMatchObject({ event: "published", version: "0.1.0", created: false });
+    expect(first.json()).not.toHaveProperty("installation");
 
     const hook = ws.path(slug, "src/hooks/beforePaymentProcess.ts");
     writeFileSync(hook, readFileSync(hook, "utf8").replace("checked_by", "approved_by"));
-    const refused = await ws.cli(["dev", slug, "--once"], { env });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(
-      `${slug}@0.1.0 is already published with other content, and a published version never changes. Bump the version in manifest.ts, or run admin-cli dev with --bump.`,
-    );
-
-    const bumped = await ws.cli(["--json", "dev", slug, "--once", "--bump"], { env });
+    const bumped = await ws.cli(["--json", "dev", slug, "--once", "--bump", "--no-install"], { env });
     expect(bumped.code, bumped.stdout).toBe(0);
     expect(bumped.json()).toMatchObject({ event: "published", version: "0.1.1", created: true, bumped_from: "0.1.0" });
     expect(readFileSync(ws.path(slug, "manifest.ts"), "utf8")).toContain('.version("0.1.1")');
+    expect(await installation(slug)).toBeNull();
   });
 
-  it.each(pluginCategories)(
-    "publishes a scaffolded %s plugin that installs and activates with no edit",
-    async (category) => {
-      const slug = await givenScaffolded(category, unique(`dev-${category}`));
-      const published = await ws.cli(["--json", "dev", slug, "--once"], { env });
-      expect(published.code, published.stdout).toBe(0);
+  it.each(pluginCategories)("installs and activates a scaffolded %s plugin with no other command", async (category) => {
+    const slug = await givenScaffolded(category, unique(`dev-${category}`));
+    try {
       // the email plugin's API key is a required setting: activation needs it, as it would for any store
-      const config = category === "email" ? { api_key: "key_test_123" } : {};
-      await admin("POST", `/plugins/${slug}/install`, { config });
-      const activated = await admin<{ plugin: { state: string } }>("POST", `/plugins/${slug}/activate`);
-      expect(activated.plugin.state).toBe("active");
-      await admin("DELETE", `/plugins/${slug}?cascade=true`).catch(() => undefined);
-    },
-  );
+      const settings = category === "email" ? ["--set", "api_key=key_test_123"] : [];
+      const run = await ws.cli(["--json", "dev", slug, "--once", ...settings], { env });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.json()).toMatchObject({
+        event: "published",
+        installation: { action: "installed", state: "active", activated: expect.arrayContaining([slug]) },
+      });
+    } finally {
+      await uninstall(slug);
+    }
+  });
+
+  it("says why a build is installed but not active (exit 1 with --once), and activates it once given the setting", async () => {
+    const slug = await givenScaffolded("email", unique("dev-email"));
+    try {
+      const run = await ws.cli(["dev", slug, "--once"], { env });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`installed ${slug}@0.1.0-dev.1`);
+      expect(run.stderr).toContain(`${slug}@0.1.0-dev.1 is installed, not active: ${slug} needs config.api_key`);
+      expect(run.stderr).toContain("The next build activates it");
+      expect(await installation(slug)).toMatchObject({ state: "installed" });
+      const again = await ws.cli(["--json", "dev", slug, "--once", "--set", "api_key=key_test_123"], { env });
+      expect(again.code, again.stdout).toBe(0);
+      expect(again.json()).toMatchObject({
+        installation: { action: "unchanged", state: "active", activated: [slug] },
+      });
+    } finally {
+      await uninstall(slug);
+    }
+  });
+
+  it("scaffold, then dev: the hook fires on a real request; a change is live on the next one, through an upgrade", async () => {
+    const slug = await givenScaffolded("utility", unique("dev-live"));
+    const dev = startDev(ws, [slug, "--set", "sku_prefix=DEV-"], env);
+    try {
+      const first = await dev.next((e) => e.event === "published", 60_000);
+      expect(first).toMatchObject({
+        version: "0.1.0-dev.1",
+        installation: { action: "installed", state: "active", activated: expect.arrayContaining([slug]) },
+      });
+      const sku = unique("pot");
+      expect(await createProduct(sku)).toMatchObject({ title: "tea pot", sku: `DEV-${sku.toUpperCase()}` });
+
+      const hook = ws.path(slug, "src/hooks/beforeProductCreate.ts");
+      const source = readFileSync(hook, "utf8");
+      const marked = source.replace(
+        "data.product.sku?.trim().toUpperCase()",
+        'data.product.sku?.trim().toUpperCase().concat("-V2")',
+      );
+      expect(marked).not.toBe(source);
+      writeFileSync(hook, marked);
+      const second = await dev.next((e) => e.event === "published", 60_000);
+      expect(second).toMatchObject({
+        version: "0.1.0-dev.2",
+        installation: { action: "upgraded", from: "0.1.0-dev.1", to: "0.1.0-dev.2", state: "active" },
+      });
+      const next = unique("pot");
+      expect(await createProduct(next)).toMatchObject({ sku: `DEV-${next.toUpperCase()}-V2` });
+      expect(await dev.interrupt()).toBe(0);
+
+      // a build asking for more: dev approves it for its tenant, saying so
+      const manifest = ws.path(slug, "manifest.ts");
+      writeFileSync(
+        manifest,
+        readFileSync(manifest, "utf8").replace(
+          "  .build();",
+          '  .permission({ capabilities: ["logger"] })\n  .build();',
+        ),
+      );
+      const third = await ws.cli(["dev", slug, "--once"], { env });
+      expect(third.code, third.stderr).toBe(0);
+      expect(third.stdout).toContain(`upgraded ${slug} 0.1.0-dev.2 → 0.1.0-dev.3; it is active`);
+      expect(third.stdout).toContain("Permissions approved: + capability logger");
+      expect(await installation(slug)).toMatchObject({ version: "0.1.0-dev.3", state: "active" });
+    } finally {
+      await dev.interrupt();
+      await uninstall(slug);
+    }
+  });
 
   it("runs the scaffolded hook on the platform: hooks run shows its step and what it returned", async () => {
     const slug = await givenScaffolded("utility", unique("dev-normalizer"));
-    expect((await ws.cli(["dev", slug, "--once"], { env })).code).toBe(0);
-    await admin("POST", `/plugins/${slug}/install`, { config: { sku_prefix: "DEV-" } });
-    await admin("POST", `/plugins/${slug}/activate`);
     try {
+      expect((await ws.cli(["dev", slug, "--once", "--set", "sku_prefix=DEV-"], { env })).code).toBe(0);
       ws.write({
         "product.json": JSON.stringify({
           product: { title: "  tea   pot ", sku: "pot-1", price: 30, currency: "USD" },
@@ -193,11 +320,10 @@ describe("admin-cli dev, against the platform", () => {
       const human = await ws.cli(["hooks", "run", "before_product_create", "--payload", "product.json"], { env });
       expect(human.stdout).toMatch(/before_product_create \(before\): \w+ in \d+ ms; nothing was committed\./);
       expect(human.stdout).toMatch(
-        new RegExp(`${slug}\\s+0\\.1\\.0\\s+src/hooks/beforeProductCreate\\.ts\\s+100\\s+transformed`),
+        new RegExp(`${slug}\\s+0\\.1\\.0-dev\\.1\\s+src/hooks/beforeProductCreate\\.ts\\s+100\\s+transformed`),
       );
     } finally {
-      await admin("POST", `/plugins/${slug}/deactivate`);
-      await admin("DELETE", `/plugins/${slug}`);
+      await uninstall(slug);
     }
   });
 });

@@ -32,9 +32,12 @@ export interface LoggedIn {
   configPath: string;
 }
 
-/** `admin-cli login` into a config file of the test's own; later runs use the profile it saved. */
-export async function givenLoggedIn(): Promise<LoggedIn> {
-  const { url, token } = platform();
+/**
+ * `admin-cli login` into a config file of the test's own; later runs use the profile it saved. The
+ * platform is the global setup's unless `target` names another (a test file's own).
+ */
+export async function givenLoggedIn(target: { url: string; token: string } = platform()): Promise<LoggedIn> {
+  const { url, token } = target;
   const configPath = join(folder("admin-cli-config-"), "config.json");
   // spawn leaves out undefined variables: only the profile says where and who
   const env = {

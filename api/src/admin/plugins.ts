@@ -41,6 +41,7 @@ import {
   healthViewOf,
   installationViewOf,
   type LastError,
+  latestOf,
 } from "./views.ts";
 
 export const pluginsAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -137,9 +138,9 @@ pluginsAdmin.openapi(routes.getDetails, async (c) => {
   return c.json(
     {
       slug,
-      latest_version: versions[0].version,
+      latest_version: latestOf(versions).version,
       versions: versions.map((v) => v.version),
-      manifest: installed?.manifest ?? versions[0].manifest,
+      manifest: installed?.manifest ?? latestOf(versions).manifest,
       installation: installed ? installationViewOf(installed) : null,
     },
     200,

@@ -30,9 +30,14 @@ export function bySlug(versions: readonly PluginVersion[]): Map<string, PluginVe
   return groups;
 }
 
+/** The newest stable version (a development build such as 1.0.1-dev.3 is not "latest"), else the newest. */
+export function latestOf(versions: readonly PluginVersion[]): PluginVersion {
+  return versions.find((v) => semver.prerelease(v.version) === null) ?? (versions[0] as PluginVersion);
+}
+
 export function availableViews(snapshot: TenantSnapshot): AvailableView[] {
   return [...bySlug(snapshot.versions).values()].map((versions) => {
-    const latest = versions[0] as PluginVersion;
+    const latest = latestOf(versions);
     const m = latest.manifest;
     return {
       slug: m.slug,
@@ -93,7 +98,7 @@ export function dependenciesViewOf(snapshot: TenantSnapshot, slug: string) {
 /** Every available plugin as a node (the tenant's version and state), every declared dependency as an edge. */
 export function graphViewOf(snapshot: TenantSnapshot) {
   const nodes = [...bySlug(snapshot.versions).values()].map((versions) => {
-    const latest = versions[0] as PluginVersion;
+    const latest = latestOf(versions);
     const have = snapshot.installed.get(latest.slug);
     return {
       slug: latest.slug,

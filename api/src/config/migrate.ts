@@ -91,9 +91,12 @@ export async function migrateConfig(
       continue;
     }
     if (source === undefined) {
-      changes.push(
-        spec.default === undefined ? { key, change: "added" } : { key, change: "added", default: spec.default },
-      );
+      // a setting both versions have, with no value stored: nothing to carry, and nothing new
+      if (from[key]?.type === spec.type) changes.push({ key, change: "kept" });
+      else
+        changes.push(
+          spec.default === undefined ? { key, change: "added" } : { key, change: "added", default: spec.default },
+        );
       continue;
     }
     const fromType = from[source]?.type ?? spec.type;

@@ -14,6 +14,7 @@ import { registerPublish } from "./publish.ts";
 import { registerQuotas } from "./quotas.ts";
 import { registerScaffold } from "./scaffold.ts";
 import { registerTrace } from "./trace.ts";
+import { registerUpgrade } from "./upgrade.ts";
 import { registerValidate } from "./validate.ts";
 import { registerWebhooks } from "./webhooks.ts";
 
@@ -29,6 +30,7 @@ export const commands: ((program: Command) => void)[] = [
   // operations, against the admin API
   registerPublish,
   registerPlugins,
+  registerUpgrade,
   registerConfig,
   registerDependencies,
   registerHealth,

@@ -29,7 +29,7 @@ function stateText(out: Output, state: PluginState | "available"): string {
 }
 
 /** Runs a platform call, its advice put in CLI terms (`--cascade` rather than `cascade=true`). */
-async function call<T>(work: () => Promise<T>): Promise<T> {
+export async function call<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -38,12 +38,15 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The plan of a change; refuses to go on when the platform acted instead of planning. */
-async function dryRun(client: Client, method: "POST" | "DELETE", url: string, body?: unknown): Promise<DryRun> {
+export async function dryRun<T extends { dry_run: true } = DryRun>(
+  client: Client,
+  method: "POST" | "DELETE",
+  url: string,
+  body?: unknown,
+): Promise<T> {
   const sep = url.includes("?") ? "&" : "?";
   const planUrl = `${url}${sep}dry_run=true`;
-  const plan = await call(() =>
-    method === "POST" ? client.post<DryRun>(planUrl, body) : client.delete<DryRun>(planUrl),
-  );
+  const plan = await call(() => (method === "POST" ? client.post<T>(planUrl, body) : client.delete<T>(planUrl)));
   if (plan?.dry_run !== true) {
     throw new CliError(
       "DRY_RUN_UNSUPPORTED",

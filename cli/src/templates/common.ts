@@ -40,10 +40,10 @@ node --test                          # the tests (plugin.test.ts), Node 22.18 or
 admin-cli validate .                 # manifest, handler files, plugin.ts, bundle: every problem at once
 admin-cli add-hook after_order_create .   # another hook: a typed handler and its manifest entry
 admin-cli build . --out bundle.json  # the bundle the platform runs
-admin-cli dev .                      # rebuilds and republishes to the local platform on every change
+admin-cli dev .                      # publishes each build, installs and activates it for your tenant, upgrades it on every change
 \`\`\`
 
-Then \`admin-cli publish .\`, \`admin-cli install ${p.slug}\` and \`admin-cli activate ${p.slug}\`.
+For a release: \`admin-cli publish .\`; each tenant then moves to it with \`admin-cli upgrade ${p.slug}\`.
 
 The tests run against \`createTestContext\` from \`@digital-commerce/plugin-sdk/testing\`: a real plugin
 context in memory (SQLite with the manifest's migrations, cache, storage, events, a logger that
