@@ -36,7 +36,7 @@ ${list(files.map((f) => `\`${f}\``))}
 ## Develop
 
 \`\`\`sh
-node --test                          # the tests (plugin.test.ts), Node 22.18 or later
+node --test plugin.test.ts           # the tests, Node 22.18 or later (older ones cannot run .ts)
 admin-cli validate .                 # manifest, handler files, plugin.ts, bundle: every problem at once
 admin-cli add-hook after_order_create .   # another hook: a typed handler and its manifest entry
 admin-cli build . --out bundle.json  # the bundle the platform runs
@@ -66,7 +66,7 @@ export function packageJsonOf(p: PluginNames, sdk?: string): string {
     type: "module",
     description: `${p.name}: a ${p.category} plugin for the Digital Commerce platform`,
     ...(p.author ? { author: p.author } : {}),
-    scripts: { test: "node --test", validate: "admin-cli validate .", build: "admin-cli build ." },
+    scripts: { test: "node --test plugin.test.ts", validate: "admin-cli validate .", build: "admin-cli build ." },
     // type stripping of .ts files and node:sqlite (for the SDK's test context)
     engines: { node: ">=22.18" },
     ...(sdk
