@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { buildDashboard } from "../scripts/lib/dashboard.mjs";
 import { prepareLocalState, startPlatform, waitUntilReady } from "../scripts/lib/platform.mjs";
 import { adminRoute } from "./admin-route.mjs";
 import { CONFIGURATIONS, creationAgainstLedgerWrite, floors, startFloors } from "./floors.mjs";
@@ -195,6 +196,9 @@ function bars(configuration, f, p, s) {
     );
   }
 }
+
+// the platform's Worker serves the dashboard as its assets: wrangler refuses to start without the build
+if (parts.has("platform")) buildDashboard({ quiet: true });
 
 for (const configuration of configurations) {
   // every wrangler started from here inherits the configuration's switches
