@@ -156,7 +156,12 @@ export async function invokePlugin<T>(deps: SandboxDeps, target: SandboxTarget, 
         limits.timeoutMs,
       );
     });
-    const result = await Promise.race([call.run(worker, invocationOf(target, call, limits.timeoutMs)), timeout]);
+    const invocation: Invocation = {
+      ...invocationOf(target, call, limits.timeoutMs),
+      // the isolate drops lines past these itself; the log capability enforces them regardless
+      log_budget: { lines: metered.quotas.log_lines_per_call, bytes: metered.quotas.log_bytes_per_call },
+    };
+    const result = await Promise.race([call.run(worker, invocation), timeout]);
     record("ok");
     return result;
   } catch (error) {

@@ -6,22 +6,63 @@
 import type { PluginManifest } from "../manifest.ts";
 import { type PluginSessions, SessionError, type SessionOutcome } from "../sessions.ts";
 import type { PluginContext, PluginLogger } from "../types.ts";
-import type { CapabilityEnv, Invocation, LogBinding, LogLevel, SessionsBinding } from "./protocol.ts";
+import type {
+  CapabilityEnv,
+  Invocation,
+  LogBinding,
+  LogBudget,
+  LogLevel,
+  LogQuota,
+  SessionsBinding,
+} from "./protocol.ts";
 import { serviceClients } from "./services.ts";
 import { runTransaction } from "./transaction.ts";
 
-/** The spec's logger is synchronous; its lines are RPC calls the call settles before it returns. */
-function logger(log: LogBinding, pending: Promise<unknown>[]): PluginLogger {
+// the log capability keeps this much of a message; a line's size is measured as it measures it
+const MAX_MESSAGE = 4_096;
+
+/**
+ * The spec's logger is synchronous; its lines are RPC calls the call settles before it returns. Past the
+ * call's budget (when the platform sends one) a line is dropped and counted here, never sent: the drops
+ * reach the platform as one count when the call settles.
+ */
+function logger(log: LogBinding, pending: Promise<unknown>[], budget: LogBudget | undefined) {
+  let lines = budget?.lines ?? Number.POSITIVE_INFINITY;
+  let bytes = budget?.bytes ?? Number.POSITIVE_INFINITY;
+  let spent: LogQuota | null = null;
+  const dropped = { lines: 0, bytes: 0 };
   const write = (level: LogLevel, message: string, meta?: Record<string, unknown>, error?: Error) => {
     const cause = error ? { name: String(error.name), message: String(error.message) } : undefined;
-    pending.push(Promise.resolve(log.write(level, String(message), meta, cause)).catch(() => undefined));
+    const text = String(message);
+    if (budget) {
+      const size = text.slice(0, MAX_MESSAGE).length + (JSON.stringify({ meta, error: cause }) ?? "").length;
+      // once a quota runs out the rest of the call's lines are dropped, as the capability does
+      if (spent === null && lines < 1) spent = "log_lines_per_call";
+      if (spent === null && bytes < size) spent = "log_bytes_per_call";
+      if (spent !== null) {
+        dropped.lines++;
+        dropped.bytes += size;
+        return;
+      }
+      lines--;
+      bytes -= size;
+    }
+    pending.push(Promise.resolve(log.write(level, text, meta, cause)).catch(() => undefined));
   };
-  return {
+  const api: PluginLogger = {
     debug: (message, meta) => write("debug", message, meta),
     info: (message, meta) => write("info", message, meta),
     warn: (message, meta) => write("warn", message, meta),
     error: (message, error, meta) => write("error", message, meta, error),
   };
+  const report = async () => {
+    if (dropped.lines === 0 || !log.dropped) return;
+    const count = { ...dropped };
+    dropped.lines = 0;
+    dropped.bytes = 0;
+    await Promise.resolve(log.dropped(count.lines, count.bytes, spent ?? "log_lines_per_call")).catch(() => undefined);
+  };
+  return { api, report };
 }
 
 /** The platform's answer, or the SessionError it stands for: a class does not cross the isolate boundary. */
@@ -117,7 +158,8 @@ export function buildContext(
       track: (event, properties) => EVENTS.track(event, properties ?? {}),
     };
   }
-  if (LOG) context.logger = logger(LOG, pending);
+  const log = LOG ? logger(LOG, pending, invocation.log_budget) : null;
+  if (log) context.logger = log.api;
   if (SESSIONS) {
     context.sessions = sessions(SESSIONS, invocation);
     if (invocation.session) context.session = invocation.session;
@@ -128,6 +170,7 @@ export function buildContext(
     context: context as PluginContext,
     settle: async () => {
       await Promise.allSettled(pending);
+      await log?.report();
     },
   };
 }

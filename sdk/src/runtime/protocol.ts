@@ -20,6 +20,12 @@ export interface Invocation {
   /** Milliseconds this call may run; the loop guard stops loops past it. */
   budget_ms?: number;
   /**
+   * What this call may log (the tenant's log_lines_per_call and log_bytes_per_call for the plugin): the
+   * isolate's logger drops and counts lines past it itself, so a flood costs one round trip, not one a line.
+   * The platform's log capability enforces the same budget whatever the isolate does.
+   */
+  log_budget?: LogBudget;
+  /**
    * The store session the request's `dcp_session` cookie names, when this plugin holds `sessions` and
    * opened that session itself; the plugin sees it as `context.session`, never the cookie.
    */
@@ -58,6 +64,14 @@ export interface EventsBinding {
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
+export interface LogBudget {
+  lines: number;
+  bytes: number;
+}
+
+/** Which per-call log quota a dropped line ran into. */
+export type LogQuota = "log_lines_per_call" | "log_bytes_per_call";
+
 export interface LogBinding {
   write(
     level: LogLevel,
@@ -65,6 +79,8 @@ export interface LogBinding {
     meta?: Record<string, unknown>,
     error?: { name: string; message: string },
   ): void;
+  /** Lines the isolate dropped past its budget, and their bytes: counted against `quota`. */
+  dropped?(lines: number, bytes: number, quota: LogQuota): void;
 }
 
 /** What a service call carries from the caller's invocation into the dependency's. */

@@ -6,7 +6,9 @@
  * a line is dropped and counted, never refused, so a plugin's logging cannot fail its call. The
  * budget comes from the call's meter in leases (LEASE_LINES lines, LEASE_BYTES bytes at a time) so a
  * line costs no round trip to it; a lease left in one isolate when the call's next lines land in
- * another is lost to the call, so a call may log less than its quota, never more.
+ * another is lost to the call, so a call may log less than its quota, never more. The SDK's logger drops
+ * past the budget its invocation carries before any line reaches here (`dropped` takes its count), so a
+ * flood costs one round trip; this budget holds an isolate that ignores it all the same.
  */
 
 import { WorkerEntrypoint } from "cloudflare:workers";
@@ -101,6 +103,22 @@ export class LogCapability extends WorkerEntrypoint<ApiEnv, CallCapabilityProps>
     serviceLogger("plugin", this.env.LOG_LEVEL)
       .child({ tenant: this.ctx.props.tenantId, plugin: this.ctx.props.slug })
       [lvl]({ ...fields, source: "plugin" }, text);
+  }
+
+  /**
+   * Lines the isolate's logger dropped past the budget its invocation carried, counted as the capability
+   * counts its own drops. A plugin can only inflate its own hit count with it, so it is taken as said,
+   * within sane bounds.
+   */
+  dropped(lines: unknown, bytes: unknown, quota: unknown): void {
+    const count = (n: unknown) => (typeof n === "number" && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
+    const log = callLogOf(this.ctx.props);
+    const n = count(lines);
+    if (n === 0) return;
+    log.droppedLines += n;
+    log.droppedBytes += count(bytes);
+    log.spent ??= quota === "log_bytes_per_call" ? "log_bytes_per_call" : "log_lines_per_call";
+    this.#reportDrops(log);
   }
 
   /** Whether a line of `bytes` fits the call's budget; a line that does not is counted as dropped. */
