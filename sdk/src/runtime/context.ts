@@ -21,6 +21,16 @@ import { runTransaction } from "./transaction.ts";
 // the log capability keeps this much of a message; a line's size is measured as it measures it
 const MAX_MESSAGE = 4_096;
 
+/** A line's fields as the capability measures them; fields JSON cannot write (a cycle, a BigInt) count nothing here. */
+function fieldsLength(meta: unknown, error: unknown): number {
+  try {
+    return (JSON.stringify({ meta, error }) ?? "").length;
+  } catch {
+    // logging never fails the call: the line goes on, and the capability's own measure decides it
+    return 0;
+  }
+}
+
 /**
  * The spec's logger is synchronous; its lines are RPC calls the call settles before it returns. Past the
  * call's budget (when the platform sends one) a line is dropped and counted here, never sent: the drops
@@ -35,7 +45,7 @@ function logger(log: LogBinding, pending: Promise<unknown>[], budget: LogBudget 
     const cause = error ? { name: String(error.name), message: String(error.message) } : undefined;
     const text = String(message);
     if (budget) {
-      const size = text.slice(0, MAX_MESSAGE).length + (JSON.stringify({ meta, error: cause }) ?? "").length;
+      const size = text.slice(0, MAX_MESSAGE).length + fieldsLength(meta, cause);
       // once a quota runs out the rest of the call's lines are dropped, as the capability does
       if (spent === null && lines < 1) spent = "log_lines_per_call";
       if (spent === null && bytes < size) spent = "log_bytes_per_call";
